@@ -30,7 +30,10 @@ static int parse_name(const char *const *names, int count, const char *s) {
 }
 
 /* PD_NAME_TABLE(prefix, X-list, enum type, count): defines prefix_name() and prefix_parse(). */
-#define PD_NAME_ONLY(e, name, ...) [e] = name,
+/* PD_FIRST(name, ..., unused): the name, with at least one variadic argument
+ * even for two-argument entries (C11 6.10.3p4). */
+#define PD_FIRST(x, ...) x
+#define PD_NAME_ONLY(e, ...) [e] = PD_FIRST(__VA_ARGS__, unused),
 #define PD_NAME_TABLE(prefix, list, type, count)                          \
   static const char *const prefix##_names[count] = {list(PD_NAME_ONLY)}; \
   const char *prefix##_name(type v) {                                     \

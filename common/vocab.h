@@ -80,7 +80,9 @@ struct pd_category_info {
   X(PD_ERR_PAYLOAD_TOO_LARGE, "payload_too_large", 413, "Payload too large") \
   X(PD_ERR_INTERNAL, "internal", 500, "Internal error")
 
-#define PD_ENUM2(e, name, ...) e,
+/* Only the enum is needed; `e, ...` (not `e, name, ...`) so that two-argument
+ * entries still pass at least one variadic argument, as C11 6.10.3p4 requires. */
+#define PD_ENUM2(e, ...) e,
 enum pd_request_type { PD_REQUEST_TYPES(PD_ENUM2) PD_TYPE_COUNT };
 enum pd_status { PD_STATUSES(PD_ENUM2) PD_STATUS_COUNT };
 enum pd_priority { PD_PRIORITIES(PD_ENUM2) PD_PRIORITY_COUNT };

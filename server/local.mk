@@ -12,7 +12,31 @@ libpddomain_a_SOURCES = \
 	server/domain/audit_hash.c server/domain/audit_hash.h
 libpddomain_a_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 
+# privdeskd: HTTP front end, handlers, store and seeding, as a library so
+# that tests can link the pieces they exercise.
+noinst_LIBRARIES += libpdserver.a
+libpdserver_a_SOURCES = \
+	server/arena.c server/arena.h \
+	server/cursor.c server/cursor.h \
+	server/export.c server/export.h \
+	server/h_accounts.c server/h_complete.c server/h_holds.c server/h_misc.c \
+	server/h_request_actions.c server/h_requests.c \
+	server/http.c server/http.h server/server.h \
+	server/ids.c server/ids.h \
+	server/json_in.c server/json_in.h \
+	server/ratelimit.c server/ratelimit.h \
+	server/render.c server/render.h \
+	server/routes.c server/routes.h \
+	server/seed.c server/seed.h server/seed_int.h server/seed_names.c server/seed_names.h \
+	server/seed_requests.c \
+	server/service.c server/service.h \
+	server/store.h server/store_sqlite.c server/store_sqlite_int.h \
+	server/store_sqlite_accounts.c server/store_sqlite_requests.c server/store_sqlite_log.c
+libpdserver_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS)
+
+PD_SERVER_LIBS = libpdserver.a libpddomain.a $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS) -lpthread -lm
+
 bin_PROGRAMS += privdeskd
 privdeskd_SOURCES = server/privdeskd.c
-privdeskd_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS)
-privdeskd_LDADD = libpddomain.a $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS) -lpthread
+privdeskd_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS)
+privdeskd_LDADD = $(PD_SERVER_LIBS)

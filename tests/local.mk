@@ -1,4 +1,9 @@
 # Tests: each suite keeps its own fragment.
+
+# A live privdeskd on a free port for tests that need one.
+check_LIBRARIES = libpdtestharness.a
+libpdtestharness_a_SOURCES = tests/harness/server.c tests/harness/server.h
+
 include tests/unit/domain.mk
 include tests/unit/tui.mk
 include tests/unit/api.mk

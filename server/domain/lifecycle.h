@@ -25,7 +25,9 @@ enum pd_verdict pd_check_reject(enum pd_status status, const char *reason);
 enum pd_verdict pd_check_verify(enum pd_status status, bool identity_verified);
 /* acknowledged_at is set when a request first leaves `new`. */
 bool pd_transition_acknowledges(enum pd_status from, enum pd_status to);
-/* true when s is NULL or has only white space */
+/* true when s is NULL or has only white space: ASCII white space and the other
+ * Unicode White_Space characters in UTF-8 (no-break space, U+2000..U+200A,
+ * ideographic space, ...), so "\u00a0" is as blank as " ". */
 bool pd_text_blank(const char *s);
 
 #endif

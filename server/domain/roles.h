@@ -28,14 +28,19 @@ enum pd_action {
   PD_ACTION_COUNT
 };
 
+/* NULL for an unknown action. */
 const char *pd_action_name(enum pd_action a);
+/* PD_ROLE_COUNT (nobody) for an unknown action. */
 enum pd_role pd_action_min_role(enum pd_action a);
+/* role >= the action's minimum role; false for an unknown role or action. */
 bool pd_role_allows(enum pd_role role, enum pd_action a);
 
 /* Assignment: an agent may take an unassigned request (or one already theirs)
  * and may unassign themselves; giving a request to someone else, or taking one
  * assigned to someone else, needs a supervisor. Names are user names; NULL is
- * "unassigned". Viewers may not assign at all. */
+ * "unassigned". Viewers may not assign at all. For an agent the rule is: current
+ * and next are each NULL or the actor (so a no-op NULL -> NULL is allowed too);
+ * a NULL actor is refused. Names compare exactly (strcmp). */
 bool pd_assign_allowed(enum pd_role role, const char *actor, const char *current, const char *next);
 
 #endif

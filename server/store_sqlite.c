@@ -1,0 +1,398 @@
+/* SQLite store: opening, schema, connections, transactions, staff. */
+#include "server/store_sqlite_int.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store {
+  char *path;
+  pthread_mutex_t lock;
+  struct store_conn *conns;
+};
+
+static _Thread_local struct store_conn *thread_conn;
+
+/* Schema version 1. Migrations append to this list; user_version records how far a file got. */
+static const char *const migrations[] = {
+  /* 1: initial schema */
+  "CREATE TABLE users ("
+  "  pk INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,"
+  "  token_hash BLOB NOT NULL UNIQUE, created_at INTEGER NOT NULL, revoked_at INTEGER);"
+  "CREATE TABLE accounts ("
+  "  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, email TEXT NOT NULL,"
+  "  email_norm TEXT NOT NULL UNIQUE, name TEXT NOT NULL, status TEXT NOT NULL,"
+  "  jurisdiction TEXT NOT NULL, created_at INTEGER NOT NULL, closed_at INTEGER,"
+  "  is_minor INTEGER NOT NULL, analytics_enabled INTEGER NOT NULL,"
+  "  marketing_consent INTEGER NOT NULL, marketing_consent_at INTEGER,"
+  "  version INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+  "CREATE VIRTUAL TABLE account_names USING fts5(name, content='accounts', content_rowid='pk',"
+  "  tokenize='trigram');"
+  "CREATE TRIGGER accounts_ai AFTER INSERT ON accounts BEGIN"
+  "  INSERT INTO account_names(rowid, name) VALUES (new.pk, new.name); END;"
+  "CREATE TRIGGER accounts_ad AFTER DELETE ON accounts BEGIN"
+  "  INSERT INTO account_names(account_names, rowid, name) VALUES ('delete', old.pk, old.name); END;"
+  "CREATE TRIGGER accounts_au AFTER UPDATE OF name ON accounts BEGIN"
+  "  INSERT INTO account_names(account_names, rowid, name) VALUES ('delete', old.pk, old.name);"
+  "  INSERT INTO account_names(rowid, name) VALUES (new.pk, new.name); END;"
+  "CREATE TABLE inventory ("
+  "  account_pk INTEGER NOT NULL REFERENCES accounts(pk), category TEXT NOT NULL,"
+  "  records INTEGER NOT NULL, bytes INTEGER NOT NULL, oldest INTEGER, newest INTEGER,"
+  "  state TEXT NOT NULL, retained_until INTEGER, retained_because TEXT,"
+  "  PRIMARY KEY (account_pk, category)) WITHOUT ROWID;"
+  "CREATE TABLE requests ("
+  "  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+  "  account_pk INTEGER NOT NULL REFERENCES accounts(pk),"
+  "  type TEXT NOT NULL, regime TEXT NOT NULL, status TEXT NOT NULL, priority TEXT NOT NULL,"
+  "  received_at INTEGER NOT NULL, due_at INTEGER NOT NULL, extended INTEGER NOT NULL,"
+  "  extension_reason TEXT, assignee TEXT, identity_verified INTEGER NOT NULL,"
+  "  identity_method TEXT, acknowledged_at INTEGER, ack_due_at INTEGER,"
+  "  status_since INTEGER NOT NULL, details TEXT, result TEXT, version INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+  "  is_open INTEGER GENERATED ALWAYS AS (status IN ('new','verifying','in_progress','waiting')) VIRTUAL);"
+  "CREATE INDEX requests_due ON requests(due_at, id);"
+  "CREATE INDEX requests_received ON requests(received_at, id);"
+  "CREATE INDEX requests_open_due ON requests(is_open, due_at, id);"
+  "CREATE INDEX requests_status_due ON requests(status, due_at, id);"
+  "CREATE INDEX requests_assignee_due ON requests(assignee, due_at, id);"
+  "CREATE INDEX requests_account ON requests(account_pk, due_at, id);"
+  "CREATE INDEX requests_priority_due ON requests(priority, is_open, due_at, id);"
+  "CREATE INDEX requests_type_due ON requests(type, due_at, id);"
+  "CREATE TABLE timeline ("
+  "  request_pk INTEGER NOT NULL REFERENCES requests(pk), seq INTEGER NOT NULL,"
+  "  at INTEGER NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,"
+  "  from_status TEXT, to_status TEXT, assignee TEXT,"
+  "  PRIMARY KEY (request_pk, seq)) WITHOUT ROWID;"
+  "CREATE TABLE holds ("
+  "  pk INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+  "  account_pk INTEGER NOT NULL REFERENCES accounts(pk), reason TEXT NOT NULL,"
+  "  case_ref TEXT NOT NULL, categories TEXT NOT NULL, placed_by TEXT NOT NULL,"
+  "  placed_at INTEGER NOT NULL, status TEXT NOT NULL, released_by TEXT, released_at INTEGER,"
+  "  release_reason TEXT, version INTEGER NOT NULL);"
+  "CREATE INDEX holds_account ON holds(account_pk, status);"
+  "CREATE INDEX holds_placed ON holds(placed_at, id);"
+  "CREATE INDEX holds_status_placed ON holds(status, placed_at, id);"
+  "CREATE TABLE audit ("
+  "  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
+  "  target TEXT NOT NULL, account_id TEXT, details TEXT NOT NULL,"
+  "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+  "CREATE INDEX audit_account ON audit(account_id, seq);"
+  "CREATE INDEX audit_actor ON audit(actor, seq);"
+  "CREATE INDEX audit_action ON audit(action, seq);"
+  "CREATE TABLE idempotency ("
+  "  user_pk INTEGER NOT NULL, key TEXT NOT NULL, fingerprint BLOB NOT NULL,"
+  "  status INTEGER NOT NULL, etag TEXT, location TEXT, body TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL, PRIMARY KEY (user_pk, key)) WITHOUT ROWID;"
+  "CREATE INDEX idempotency_created ON idempotency(created_at);"
+  "CREATE TABLE exports (request_pk INTEGER PRIMARY KEY REFERENCES requests(pk), body TEXT NOT NULL);",
+};
+enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
+
+int st_fail(struct store_conn *c, const char *what) {
+  fprintf(stderr, "privdeskd: store: %s: %s\n", what, c && c->db ? sqlite3_errmsg(c->db) : "no database");
+  return ST_ERROR;
+}
+
+int st_exec(struct store_conn *c, const char *sql) {
+  char *msg = NULL;
+  if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    fprintf(stderr, "privdeskd: store: %s\n", msg ? msg : "exec failed");
+    sqlite3_free(msg);
+    return ST_ERROR;
+  }
+  return ST_OK;
+}
+
+sqlite3_stmt *st_prepare(struct store_conn *c, const char *sql) {
+  for (int i = 0; i < DYN_STMT_SLOTS; i++) {
+    struct dyn_stmt *d = &c->dyn[i];
+    if (d->sql && strcmp(d->sql, sql) == 0) {
+      sqlite3_reset(d->stmt);
+      sqlite3_clear_bindings(d->stmt);
+      return d->stmt;
+    }
+  }
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+    st_fail(c, sql);
+    return NULL;
+  }
+  struct dyn_stmt *slot = NULL;
+  for (int i = 0; i < DYN_STMT_SLOTS && !slot; i++)
+    if (!c->dyn[i].sql) slot = &c->dyn[i];
+  if (!slot) { /* full: evict round-robin */
+    slot = &c->dyn[c->dyn_next_evict++ % DYN_STMT_SLOTS];
+    sqlite3_finalize(slot->stmt);
+    free(slot->sql);
+  }
+  slot->sql = strdup(sql);
+  slot->stmt = st;
+  if (!slot->sql) {
+    sqlite3_finalize(st);
+    slot->stmt = NULL;
+    return NULL;
+  }
+  return st;
+}
+
+int st_step_done(struct store_conn *c, sqlite3_stmt *st, const char *what) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return ST_OK;
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) return ST_CONFLICT;
+  return st_fail(c, what);
+}
+
+void st_bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s)
+    sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+void st_bind_time(sqlite3_stmt *st, int i, int64_t t) {
+  if (t)
+    sqlite3_bind_int64(st, i, t);
+  else
+    sqlite3_bind_null(st, i);
+}
+
+const char *st_col_text(struct arena *a, sqlite3_stmt *st, int i) {
+  if (sqlite3_column_type(st, i) == SQLITE_NULL) return NULL;
+  const unsigned char *t = sqlite3_column_text(st, i);
+  return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+void st_col_id(sqlite3_stmt *st, int i, char out[ST_ID_MAX]) {
+  const unsigned char *t = sqlite3_column_text(st, i);
+  snprintf(out, ST_ID_MAX, "%s", t ? (const char *)t : "");
+}
+
+bool store_email_fold(const char *email, char *out, size_t outsz) {
+  size_t n = strlen(email);
+  if (n + 1 > outsz) return false;
+  for (size_t i = 0; i <= n; i++) out[i] = (char)tolower((unsigned char)email[i]);
+  return true;
+}
+
+void st_prefix_end(const char *lo, char *hi) {
+  size_t n = strlen(lo);
+  memcpy(hi, lo, n);
+  hi[n] = '\xff';
+  hi[n + 1] = '\0';
+}
+
+static int conn_setup(struct store_conn *c) {
+  sqlite3_busy_timeout(c->db, 10000);
+  /* WAL: readers never block the writer. synchronous=FULL: an acknowledged
+   * write survives power loss, not just a process crash. */
+  return st_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;");
+}
+
+static struct store_conn *conn_open(struct store *s, char *err, size_t errsz) {
+  struct store_conn *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->store = s;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(s->path, &c->db, flags, NULL) != SQLITE_OK) {
+    if (err) snprintf(err, errsz, "%s: %s", s->path, c->db ? sqlite3_errmsg(c->db) : "cannot open");
+    sqlite3_close(c->db);
+    free(c);
+    return NULL;
+  }
+  if (conn_setup(c) != ST_OK) {
+    if (err) snprintf(err, errsz, "%s: %s", s->path, sqlite3_errmsg(c->db));
+    sqlite3_close(c->db);
+    free(c);
+    return NULL;
+  }
+  pthread_mutex_lock(&s->lock);
+  c->next = s->conns;
+  s->conns = c;
+  pthread_mutex_unlock(&s->lock);
+  return c;
+}
+
+static void conn_close(struct store_conn *c) {
+  for (int i = 0; i < DYN_STMT_SLOTS; i++) {
+    sqlite3_finalize(c->dyn[i].stmt);
+    free(c->dyn[i].sql);
+  }
+  sqlite3_close(c->db);
+  free(c);
+}
+
+static int migrate(struct store_conn *c, char *err, size_t errsz) {
+  sqlite3_stmt *st = NULL;
+  int version = 0;
+  if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    version = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  if (version > SCHEMA_VERSION) {
+    snprintf(err, errsz, "database schema version %d is newer than this privdeskd (%d)", version,
+             SCHEMA_VERSION);
+    return ST_ERROR;
+  }
+  for (int v = version; v < SCHEMA_VERSION; v++) {
+    char pragma[48];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d;", v + 1);
+    if (st_exec(c, "BEGIN IMMEDIATE") != ST_OK) goto fail;
+    if (st_exec(c, migrations[v]) != ST_OK || st_exec(c, pragma) != ST_OK) {
+      st_exec(c, "ROLLBACK");
+      goto fail;
+    }
+    if (st_exec(c, "COMMIT") != ST_OK) goto fail;
+  }
+  return ST_OK;
+fail:
+  snprintf(err, errsz, "migrating the database schema failed: %s", sqlite3_errmsg(c->db));
+  return ST_ERROR;
+}
+
+struct store *store_open(const char *path, char *err, size_t errsz) {
+  struct store *s = calloc(1, sizeof *s);
+  if (!s || !(s->path = strdup(path))) {
+    free(s);
+    snprintf(err, errsz, "out of memory");
+    return NULL;
+  }
+  pthread_mutex_init(&s->lock, NULL);
+  struct store_conn *c = conn_open(s, err, errsz);
+  if (!c || migrate(c, err, errsz) != ST_OK) {
+    store_close(s);
+    return NULL;
+  }
+  thread_conn = c;
+  return s;
+}
+
+void store_close(struct store *s) {
+  if (!s) return;
+  for (struct store_conn *c = s->conns, *next; c; c = next) {
+    next = c->next;
+    if (thread_conn == c) thread_conn = NULL;
+    conn_close(c);
+  }
+  pthread_mutex_destroy(&s->lock);
+  free(s->path);
+  free(s);
+}
+
+struct store_conn *store_conn_get(struct store *s) {
+  if (thread_conn && thread_conn->store == s) return thread_conn;
+  thread_conn = conn_open(s, NULL, 0);
+  return thread_conn;
+}
+
+void store_set_bulk_mode(struct store_conn *c, bool on) {
+  st_exec(c, on ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=FULL");
+}
+
+int store_begin_read(struct store_conn *c) {
+  if (st_exec(c, "BEGIN DEFERRED") != ST_OK) return ST_ERROR;
+  c->in_tx = 1;
+  return ST_OK;
+}
+
+int store_begin_write(struct store_conn *c) {
+  if (st_exec(c, "BEGIN IMMEDIATE") != ST_OK) return ST_ERROR;
+  c->in_tx = 2;
+  return ST_OK;
+}
+
+int store_commit(struct store_conn *c) {
+  c->in_tx = 0;
+  if (st_exec(c, "COMMIT") != ST_OK) {
+    st_exec(c, "ROLLBACK");
+    return ST_ERROR;
+  }
+  return ST_OK;
+}
+
+void store_rollback(struct store_conn *c) {
+  if (c->in_tx && sqlite3_get_autocommit(c->db) == 0) st_exec(c, "ROLLBACK");
+  c->in_tx = 0;
+}
+
+int store_ping(struct store_conn *c) {
+  sqlite3_stmt *st = st_prepare(c, "SELECT count(*) FROM users");
+  if (!st || sqlite3_step(st) != SQLITE_ROW) return st_fail(c, "ping");
+  sqlite3_reset(st);
+  return ST_OK;
+}
+
+/* ---- staff ---- */
+
+static int read_user(struct store_conn *c, sqlite3_stmt *st, struct st_user *out) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) return ST_NOT_FOUND;
+  if (rc != SQLITE_ROW) return st_fail(c, "reading a user");
+  out->rowid = sqlite3_column_int64(st, 0);
+  snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 1));
+  int role = pd_role_parse((const char *)sqlite3_column_text(st, 2));
+  out->role = role < 0 ? PD_ROLE_VIEWER : (enum pd_role)role;
+  out->created_at = sqlite3_column_int64(st, 3);
+  out->revoked_at = sqlite3_column_int64(st, 4);
+  sqlite3_reset(st);
+  return ST_OK;
+}
+
+#define USER_COLUMNS "pk, name, role, created_at, revoked_at"
+
+int store_user_by_token_hash(struct store_conn *c, const unsigned char hash[32], struct st_user *out) {
+  sqlite3_stmt *st = st_prepare(c, "SELECT " USER_COLUMNS " FROM users WHERE token_hash = ?");
+  if (!st) return ST_ERROR;
+  sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
+  return read_user(c, st, out);
+}
+
+int store_user_by_name(struct store_conn *c, const char *name, struct st_user *out) {
+  sqlite3_stmt *st = st_prepare(c, "SELECT " USER_COLUMNS " FROM users WHERE name = ?");
+  if (!st) return ST_ERROR;
+  st_bind_text(st, 1, name);
+  return read_user(c, st, out);
+}
+
+int store_user_add(struct store_conn *c, const char *name, enum pd_role role, const unsigned char hash[32],
+                   int64_t now) {
+  sqlite3_stmt *st =
+      st_prepare(c, "INSERT INTO users (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)");
+  if (!st) return ST_ERROR;
+  st_bind_text(st, 1, name);
+  st_bind_text(st, 2, pd_role_name(role));
+  sqlite3_bind_blob(st, 3, hash, 32, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 4, now);
+  return st_step_done(c, st, "adding a user");
+}
+
+int store_user_revoke(struct store_conn *c, const char *name, int64_t now) {
+  sqlite3_stmt *st =
+      st_prepare(c, "UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL");
+  if (!st) return ST_ERROR;
+  sqlite3_bind_int64(st, 1, now);
+  st_bind_text(st, 2, name);
+  int rc = st_step_done(c, st, "revoking a user");
+  if (rc == ST_OK && sqlite3_changes(c->db) == 0) return ST_NOT_FOUND;
+  return rc;
+}
+
+int store_users_each(struct store_conn *c, void (*fn)(const struct st_user *u, void *ctx), void *ctx) {
+  sqlite3_stmt *st = st_prepare(c, "SELECT " USER_COLUMNS " FROM users ORDER BY name");
+  if (!st) return ST_ERROR;
+  struct st_user u;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    u.rowid = sqlite3_column_int64(st, 0);
+    snprintf(u.name, sizeof u.name, "%s", (const char *)sqlite3_column_text(st, 1));
+    int role = pd_role_parse((const char *)sqlite3_column_text(st, 2));
+    u.role = role < 0 ? PD_ROLE_VIEWER : (enum pd_role)role;
+    u.created_at = sqlite3_column_int64(st, 3);
+    u.revoked_at = sqlite3_column_int64(st, 4);
+    fn(&u, ctx);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? ST_OK : st_fail(c, "listing users");
+}

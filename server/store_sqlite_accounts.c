@@ -1,0 +1,268 @@
+/* SQLite store: accounts and their inventory. */
+#include <stdio.h>
+#include <string.h>
+
+#include "server/store_sqlite_int.h"
+
+#define ACCOUNT_COLUMNS                                                                        \
+  "a.pk, a.id, a.email, a.name, a.status, a.jurisdiction, a.created_at, a.closed_at,"        \
+  " a.is_minor, a.analytics_enabled, a.marketing_consent, a.marketing_consent_at,"           \
+  " (SELECT count(*) FROM holds h WHERE h.account_pk = a.pk AND h.status = 'active'),"       \
+  " (SELECT count(*) FROM requests r WHERE r.account_pk = a.pk AND r.is_open = 1),"         \
+  " a.version, a.updated_at, a.email_norm"
+
+static void read_account(struct arena *a, sqlite3_stmt *st, struct st_account *out) {
+  out->rowid = sqlite3_column_int64(st, 0);
+  st_col_id(st, 1, out->id);
+  out->email = st_col_text(a, st, 2);
+  out->name = st_col_text(a, st, 3);
+  int v = pd_account_status_parse((const char *)sqlite3_column_text(st, 4));
+  out->status = v < 0 ? PD_ACC_ACTIVE : (enum pd_account_status)v;
+  v = pd_jurisdiction_parse((const char *)sqlite3_column_text(st, 5));
+  out->jurisdiction = v < 0 ? PD_JUR_OTHER : (enum pd_jurisdiction)v;
+  out->created_at = sqlite3_column_int64(st, 6);
+  out->closed_at = sqlite3_column_int64(st, 7);
+  out->is_minor = sqlite3_column_int(st, 8) != 0;
+  out->analytics_enabled = sqlite3_column_int(st, 9) != 0;
+  out->marketing_consent = sqlite3_column_int(st, 10) != 0;
+  out->marketing_consent_at = sqlite3_column_int64(st, 11);
+  out->active_holds = sqlite3_column_int(st, 12);
+  out->open_requests = sqlite3_column_int(st, 13);
+  out->version = sqlite3_column_int64(st, 14);
+  out->updated_at = sqlite3_column_int64(st, 15);
+}
+
+static int read_one_account(struct store_conn *c, struct arena *a, sqlite3_stmt *st, struct st_account *out) {
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) return ST_NOT_FOUND;
+  if (rc != SQLITE_ROW) return st_fail(c, "reading an account");
+  read_account(a, st, out);
+  sqlite3_reset(st);
+  return ST_OK;
+}
+
+int store_account_get(struct store_conn *c, struct arena *a, const char *id, struct st_account *out) {
+  sqlite3_stmt *st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.id = ?");
+  if (!st) return ST_ERROR;
+  st_bind_text(st, 1, id);
+  return read_one_account(c, a, st, out);
+}
+
+int store_account_by_rowid(struct store_conn *c, struct arena *a, int64_t rowid, struct st_account *out) {
+  sqlite3_stmt *st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.pk = ?");
+  if (!st) return ST_ERROR;
+  sqlite3_bind_int64(st, 1, rowid);
+  return read_one_account(c, a, st, out);
+}
+
+static bool bind_email(sqlite3_stmt *st, int i_email, int i_norm, const char *email) {
+  char norm[512];
+  if (!store_email_fold(email, norm, sizeof norm)) return false;
+  st_bind_text(st, i_email, email);
+  st_bind_text(st, i_norm, norm);
+  return true;
+}
+
+int store_account_insert(struct store_conn *c, struct st_account *acc) {
+  sqlite3_stmt *st = st_prepare(
+      c, "INSERT INTO accounts (id, email, email_norm, name, status, jurisdiction, created_at, closed_at,"
+         " is_minor, analytics_enabled, marketing_consent, marketing_consent_at, version, updated_at)"
+         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!st) return ST_ERROR;
+  st_bind_text(st, 1, acc->id);
+  if (!bind_email(st, 2, 3, acc->email)) return ST_ERROR;
+  st_bind_text(st, 4, acc->name);
+  st_bind_text(st, 5, pd_account_status_name(acc->status));
+  st_bind_text(st, 6, pd_jurisdiction_name(acc->jurisdiction));
+  sqlite3_bind_int64(st, 7, acc->created_at);
+  st_bind_time(st, 8, acc->closed_at);
+  sqlite3_bind_int(st, 9, acc->is_minor);
+  sqlite3_bind_int(st, 10, acc->analytics_enabled);
+  sqlite3_bind_int(st, 11, acc->marketing_consent);
+  st_bind_time(st, 12, acc->marketing_consent_at);
+  sqlite3_bind_int64(st, 13, acc->version);
+  sqlite3_bind_int64(st, 14, acc->updated_at);
+  int rc = st_step_done(c, st, "inserting an account");
+  if (rc == ST_OK) acc->rowid = sqlite3_last_insert_rowid(c->db);
+  return rc;
+}
+
+int store_account_update(struct store_conn *c, const struct st_account *acc) {
+  sqlite3_stmt *st = st_prepare(
+      c, "UPDATE accounts SET email = ?, email_norm = ?, name = ?, status = ?, closed_at = ?,"
+         " analytics_enabled = ?, marketing_consent = ?, marketing_consent_at = ?, version = ?,"
+         " updated_at = ? WHERE pk = ?");
+  if (!st) return ST_ERROR;
+  if (!bind_email(st, 1, 2, acc->email)) return ST_ERROR;
+  st_bind_text(st, 3, acc->name);
+  st_bind_text(st, 4, pd_account_status_name(acc->status));
+  st_bind_time(st, 5, acc->closed_at);
+  sqlite3_bind_int(st, 6, acc->analytics_enabled);
+  sqlite3_bind_int(st, 7, acc->marketing_consent);
+  st_bind_time(st, 8, acc->marketing_consent_at);
+  sqlite3_bind_int64(st, 9, acc->version);
+  sqlite3_bind_int64(st, 10, acc->updated_at);
+  sqlite3_bind_int64(st, 11, acc->rowid);
+  return st_step_done(c, st, "updating an account");
+}
+
+int store_account_touch(struct store_conn *c, int64_t account_rowid, int64_t now) {
+  sqlite3_stmt *st = st_prepare(c, "UPDATE accounts SET version = version + 1, updated_at = ? WHERE pk = ?");
+  if (!st) return ST_ERROR;
+  sqlite3_bind_int64(st, 1, now);
+  sqlite3_bind_int64(st, 2, account_rowid);
+  return st_step_done(c, st, "touching an account");
+}
+
+/* Reads up to q->limit + 1 rows of st into a growing list; sets *more. */
+static int collect_accounts(struct store_conn *c, struct arena *a, sqlite3_stmt *st, int limit,
+                            struct st_account **items, int *n, bool *more) {
+  struct st_account *rows = arena_alloc(a, sizeof *rows * (size_t)(limit + 1));
+  int count = 0, rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW && count <= limit) read_account(a, st, &rows[count++]);
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return st_fail(c, "listing accounts");
+  *more = count > limit;
+  *n = count > limit ? limit : count;
+  *items = rows;
+  return ST_OK;
+}
+
+/* The FTS5 query for a substring: one quoted string, inner quotes doubled. */
+static char *fts_phrase(struct arena *a, const char *q) {
+  size_t n = strlen(q), k = 0;
+  char *out = arena_alloc(a, 2 * n + 3);
+  out[k++] = '"';
+  for (size_t i = 0; i < n; i++) {
+    if (q[i] == '"') out[k++] = '"';
+    out[k++] = q[i];
+  }
+  out[k++] = '"';
+  out[k] = '\0';
+  return out;
+}
+
+static size_t utf8_chars(const char *s) {
+  size_t n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+/* The e-mail-ordered merge of an e-mail prefix range and a name match: each
+ * side yields at most limit + 1 rows in e-mail order, so their merge does too. */
+int store_accounts_list(struct store_conn *c, struct arena *a, const struct st_account_query *q,
+                        struct st_account **items, int *n, bool *more) {
+  const char *after = q->after_email ? q->after_email : "";
+  sqlite3_stmt *st;
+  if (!q->q) {
+    st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.email_norm > ?"
+                       " ORDER BY a.email_norm LIMIT ?");
+    if (!st) return ST_ERROR;
+    st_bind_text(st, 1, after);
+    sqlite3_bind_int(st, 2, q->limit + 1);
+    return collect_accounts(c, a, st, q->limit, items, n, more);
+  }
+  if (strncmp(q->q, "acc_", 4) == 0) {
+    st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.id = ? AND a.email_norm > ?"
+                       " LIMIT ?");
+    if (!st) return ST_ERROR;
+    st_bind_text(st, 1, q->q);
+    st_bind_text(st, 2, after);
+    sqlite3_bind_int(st, 3, q->limit + 1);
+    return collect_accounts(c, a, st, q->limit, items, n, more);
+  }
+  char lo[512], hi[513];
+  if (!store_email_fold(q->q, lo, sizeof lo)) return ST_ERROR;
+  st_prefix_end(lo, hi);
+  st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.email_norm >= ? AND a.email_norm < ?"
+                     " AND a.email_norm > ? ORDER BY a.email_norm LIMIT ?");
+  if (!st) return ST_ERROR;
+  st_bind_text(st, 1, lo);
+  st_bind_text(st, 2, hi);
+  st_bind_text(st, 3, after);
+  sqlite3_bind_int(st, 4, q->limit + 1);
+  struct st_account *by_email;
+  int n_email;
+  bool more_email;
+  int rc = collect_accounts(c, a, st, q->limit, &by_email, &n_email, &more_email);
+  if (rc != ST_OK) return rc;
+  if (more_email) n_email++; /* keep the look-ahead row for the merge */
+  if (utf8_chars(q->q) < 3) {
+    *items = by_email;
+    *n = n_email > q->limit ? q->limit : n_email;
+    *more = n_email > q->limit;
+    return ST_OK;
+  }
+  st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.pk IN"
+                     " (SELECT rowid FROM account_names WHERE account_names MATCH ?)"
+                     " AND a.email_norm > ? ORDER BY a.email_norm LIMIT ?");
+  if (!st) return ST_ERROR;
+  st_bind_text(st, 1, fts_phrase(a, q->q));
+  st_bind_text(st, 2, after);
+  sqlite3_bind_int(st, 3, q->limit + 1);
+  struct st_account *by_name;
+  int n_name;
+  bool more_name;
+  rc = collect_accounts(c, a, st, q->limit, &by_name, &n_name, &more_name);
+  if (rc != ST_OK) return rc;
+  if (more_name) n_name++;
+  struct st_account *merged = arena_alloc(a, sizeof *merged * (size_t)(n_email + n_name + 1));
+  int i = 0, j = 0, k = 0;
+  while ((i < n_email || j < n_name) && k <= q->limit) {
+    int cmp = i >= n_email ? 1 : j >= n_name ? -1 : strcasecmp(by_email[i].email, by_name[j].email);
+    if (cmp == 0) j++; /* the same account matched both ways */
+    merged[k++] = cmp <= 0 ? by_email[i++] : by_name[j++];
+  }
+  *items = merged;
+  *more = k > q->limit;
+  *n = k > q->limit ? q->limit : k;
+  return ST_OK;
+}
+
+/* ---- inventory ---- */
+
+int store_inventory_get(struct store_conn *c, struct arena *a, int64_t account_rowid,
+                        struct st_inventory_row rows[PD_CATEGORY_COUNT]) {
+  for (int i = 0; i < PD_CATEGORY_COUNT; i++) {
+    memset(&rows[i], 0, sizeof rows[i]);
+    rows[i].category = (enum pd_category)i;
+    rows[i].state = PD_INV_PRESENT;
+  }
+  sqlite3_stmt *st = st_prepare(c, "SELECT category, records, bytes, oldest, newest, state, retained_until,"
+                                   " retained_because FROM inventory WHERE account_pk = ?");
+  if (!st) return ST_ERROR;
+  sqlite3_bind_int64(st, 1, account_rowid);
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int cat = pd_category_parse((const char *)sqlite3_column_text(st, 0));
+    if (cat < 0) continue;
+    struct st_inventory_row *r = &rows[cat];
+    r->records = sqlite3_column_int64(st, 1);
+    r->bytes = sqlite3_column_int64(st, 2);
+    r->oldest = sqlite3_column_int64(st, 3);
+    r->newest = sqlite3_column_int64(st, 4);
+    int state = pd_inventory_state_parse((const char *)sqlite3_column_text(st, 5));
+    r->state = state < 0 ? PD_INV_PRESENT : (enum pd_inventory_state)state;
+    r->retained_until = sqlite3_column_int64(st, 6);
+    r->retained_because = st_col_text(a, st, 7);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? ST_OK : st_fail(c, "reading an inventory");
+}
+
+int store_inventory_put(struct store_conn *c, int64_t account_rowid, const struct st_inventory_row *row) {
+  sqlite3_stmt *st = st_prepare(c, "INSERT OR REPLACE INTO inventory (account_pk, category, records, bytes,"
+                                   " oldest, newest, state, retained_until, retained_because)"
+                                   " VALUES (?,?,?,?,?,?,?,?,?)");
+  if (!st) return ST_ERROR;
+  sqlite3_bind_int64(st, 1, account_rowid);
+  st_bind_text(st, 2, pd_category_key(row->category));
+  sqlite3_bind_int64(st, 3, row->records);
+  sqlite3_bind_int64(st, 4, row->bytes);
+  st_bind_time(st, 5, row->oldest);
+  st_bind_time(st, 6, row->newest);
+  st_bind_text(st, 7, pd_inventory_state_name(row->state));
+  st_bind_time(st, 8, row->retained_until);
+  st_bind_text(st, 9, row->retained_because);
+  return st_step_done(c, st, "writing an inventory row");
+}

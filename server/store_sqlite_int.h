@@ -1,0 +1,43 @@
+/* Internals shared by the SQLite store's files. Not part of store.h. */
+#ifndef PD_STORE_SQLITE_INT_H
+#define PD_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "server/store.h"
+
+enum { DYN_STMT_SLOTS = 64 };
+
+struct dyn_stmt {
+  char *sql;
+  sqlite3_stmt *stmt;
+};
+
+struct store_conn {
+  struct store *store;
+  sqlite3 *db;
+  struct store_conn *next; /* all connections of the store, for closing */
+  struct dyn_stmt dyn[DYN_STMT_SLOTS];
+  unsigned dyn_next_evict;
+  int in_tx;
+};
+
+/* A prepared statement for sql, cached per connection, reset and unbound. */
+sqlite3_stmt *st_prepare(struct store_conn *c, const char *sql);
+/* Logs the connection's last error with what was being done; returns ST_ERROR. */
+int st_fail(struct store_conn *c, const char *what);
+/* Executes a statement that returns no rows. */
+int st_exec(struct store_conn *c, const char *sql);
+/* sqlite3_step for statements returning nothing; maps constraint errors to ST_CONFLICT. */
+int st_step_done(struct store_conn *c, sqlite3_stmt *st, const char *what);
+
+void st_bind_text(sqlite3_stmt *st, int i, const char *s);      /* NULL binds null */
+void st_bind_time(sqlite3_stmt *st, int i, int64_t t);          /* 0 binds null */
+const char *st_col_text(struct arena *a, sqlite3_stmt *st, int i); /* null -> NULL */
+void st_col_id(sqlite3_stmt *st, int i, char out[ST_ID_MAX]);
+
+
+/* hi = lo + 0xFF: every string starting with lo sorts in [lo, hi). hi holds strlen(lo) + 2 bytes. */
+void st_prefix_end(const char *lo, char *hi);
+
+#endif

@@ -1,0 +1,318 @@
+/* SQLite store: rights requests, their timelines and queue statistics. */
+#include <stdio.h>
+#include <string.h>
+
+#include "server/domain/dates.h"
+#include "server/store_sqlite_int.h"
+
+#define REQUEST_COLUMNS                                                                              \
+  "r.pk, r.id, r.account_pk, a.id, a.email, a.name, r.type, r.regime, r.status, r.priority,"        \
+  " r.received_at, r.due_at, r.extended, r.extension_reason, r.assignee, r.identity_verified,"      \
+  " r.identity_method, r.acknowledged_at, r.ack_due_at, r.status_since, r.details, r.result,"       \
+  " r.version, r.updated_at, r.created_at"
+
+static int parse_or(int v, int fallback) { return v < 0 ? fallback : v; }
+
+static void read_request(struct arena *a, sqlite3_stmt *st, struct st_request *r) {
+  r->rowid = sqlite3_column_int64(st, 0);
+  st_col_id(st, 1, r->id);
+  r->account_rowid = sqlite3_column_int64(st, 2);
+  st_col_id(st, 3, r->account_id);
+  r->account_email = st_col_text(a, st, 4);
+  r->account_name = st_col_text(a, st, 5);
+  r->type = (enum pd_request_type)parse_or(pd_request_type_parse((const char *)sqlite3_column_text(st, 6)), 0);
+  r->regime = (enum pd_regime)parse_or(pd_regime_parse((const char *)sqlite3_column_text(st, 7)), 0);
+  r->status = (enum pd_status)parse_or(pd_status_parse((const char *)sqlite3_column_text(st, 8)), 0);
+  r->priority = (enum pd_priority)parse_or(pd_priority_parse((const char *)sqlite3_column_text(st, 9)), 0);
+  r->received_at = sqlite3_column_int64(st, 10);
+  r->due_at = sqlite3_column_int64(st, 11);
+  r->extended = sqlite3_column_int(st, 12) != 0;
+  r->extension_reason = st_col_text(a, st, 13);
+  r->assignee = st_col_text(a, st, 14);
+  r->identity_verified = sqlite3_column_int(st, 15) != 0;
+  r->identity_method = st_col_text(a, st, 16);
+  r->acknowledged_at = sqlite3_column_int64(st, 17);
+  r->ack_due_at = sqlite3_column_int64(st, 18);
+  r->status_since = sqlite3_column_int64(st, 19);
+  r->details = st_col_text(a, st, 20);
+  r->result = st_col_text(a, st, 21);
+  r->version = sqlite3_column_int64(st, 22);
+  r->updated_at = sqlite3_column_int64(st, 23);
+  r->created_at = sqlite3_column_int64(st, 24);
+}
+
+int store_request_get(struct store_conn *c, struct arena *a, const char *id, struct st_request *out) {
+  sqlite3_stmt *st = st_prepare(c, "SELECT " REQUEST_COLUMNS " FROM requests r JOIN accounts a"
+                                   " ON a.pk = r.account_pk WHERE r.id = ?");
+  if (!st) return ST_ERROR;
+  st_bind_text(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) return ST_NOT_FOUND;
+  if (rc != SQLITE_ROW) return st_fail(c, "reading a request");
+  read_request(a, st, out);
+  sqlite3_reset(st);
+  return ST_OK;
+}
+
+/* Binds the mutable columns at 1..18 in the order shared by insert and update. */
+static void bind_request(sqlite3_stmt *st, const struct st_request *r) {
+  st_bind_text(st, 1, pd_request_type_name(r->type));
+  st_bind_text(st, 2, pd_regime_name(r->regime));
+  st_bind_text(st, 3, pd_status_name(r->status));
+  st_bind_text(st, 4, pd_priority_name(r->priority));
+  sqlite3_bind_int64(st, 5, r->received_at);
+  sqlite3_bind_int64(st, 6, r->due_at);
+  sqlite3_bind_int(st, 7, r->extended);
+  st_bind_text(st, 8, r->extension_reason);
+  st_bind_text(st, 9, r->assignee);
+  sqlite3_bind_int(st, 10, r->identity_verified);
+  st_bind_text(st, 11, r->identity_method);
+  st_bind_time(st, 12, r->acknowledged_at);
+  st_bind_time(st, 13, r->ack_due_at);
+  sqlite3_bind_int64(st, 14, r->status_since);
+  st_bind_text(st, 15, r->details);
+  st_bind_text(st, 16, r->result);
+  sqlite3_bind_int64(st, 17, r->version);
+  sqlite3_bind_int64(st, 18, r->updated_at);
+}
+
+int store_request_insert(struct store_conn *c, struct st_request *r) {
+  sqlite3_stmt *st = st_prepare(
+      c, "INSERT INTO requests (type, regime, status, priority, received_at, due_at, extended,"
+         " extension_reason, assignee, identity_verified, identity_method, acknowledged_at, ack_due_at,"
+         " status_since, details, result, version, updated_at, id, account_pk, created_at)"
+         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!st) return ST_ERROR;
+  bind_request(st, r);
+  st_bind_text(st, 19, r->id);
+  sqlite3_bind_int64(st, 20, r->account_rowid);
+  sqlite3_bind_int64(st, 21, r->created_at);
+  int rc = st_step_done(c, st, "inserting a request");
+  if (rc == ST_OK) r->rowid = sqlite3_last_insert_rowid(c->db);
+  return rc;
+}
+
+int store_request_update(struct store_conn *c, const struct st_request *r) {
+  sqlite3_stmt *st = st_prepare(
+      c, "UPDATE requests SET type = ?, regime = ?, status = ?, priority = ?, received_at = ?, due_at = ?,"
+         " extended = ?, extension_reason = ?, assignee = ?, identity_verified = ?, identity_method = ?,"
+         " acknowledged_at = ?, ack_due_at = ?, status_since = ?, details = ?, result = ?, version = ?,"
+         " updated_at = ? WHERE pk = ?");
+  if (!st) return ST_ERROR;
+  bind_request(st, r);
+  sqlite3_bind_int64(st, 19, r->rowid);
+  return st_step_done(c, st, "updating a request");
+}
+
+int store_requests_touch_account(struct store_conn *c, int64_t account_rowid, int64_t now) {
+  sqlite3_stmt *st =
+      st_prepare(c, "UPDATE requests SET version = version + 1, updated_at = ? WHERE account_pk = ?");
+  if (!st) return ST_ERROR;
+  sqlite3_bind_int64(st, 1, now);
+  sqlite3_bind_int64(st, 2, account_rowid);
+  return st_step_done(c, st, "touching requests");
+}
+
+/* ---- the queue ---- */
+
+struct sql_buf {
+  char text[2048];
+  size_t len;
+  bool overflow;
+};
+
+static void sql_add(struct sql_buf *b, const char *s) {
+  size_t n = strlen(s);
+  if (b->len + n + 1 > sizeof b->text) {
+    b->overflow = true;
+    return;
+  }
+  memcpy(b->text + b->len, s, n + 1);
+  b->len += n;
+}
+
+/* A status IN (...) list from a bit mask. */
+static void sql_in_list(struct sql_buf *b, const char *column, unsigned mask, int count,
+                        const char *(*name)(int)) {
+  sql_add(b, " AND ");
+  sql_add(b, column);
+  sql_add(b, " IN (");
+  bool first = true;
+  for (int i = 0; i < count; i++) {
+    if (!(mask & (1u << i))) continue;
+    if (!first) sql_add(b, ",");
+    sql_add(b, "'");
+    sql_add(b, name(i)); /* names come from the vocabulary, never from input */
+    sql_add(b, "'");
+    first = false;
+  }
+  sql_add(b, ")");
+}
+
+static const char *status_name_int(int i) { return pd_status_name((enum pd_status)i); }
+static const char *type_name_int(int i) { return pd_request_type_name((enum pd_request_type)i); }
+
+static bool mask_is_open_set(unsigned mask) {
+  unsigned open = 0;
+  for (int i = 0; i < PD_STATUS_COUNT; i++)
+    if (pd_status_is_open((enum pd_status)i)) open |= 1u << i;
+  return mask == open;
+}
+
+int store_requests_list(struct store_conn *c, struct arena *a, const struct st_request_query *q,
+                        struct st_request **items, int *n, bool *more) {
+  struct sql_buf b = {.len = 0};
+  sql_add(&b, "SELECT " REQUEST_COLUMNS " FROM requests r JOIN accounts a ON a.pk = r.account_pk WHERE 1");
+  /* Parameters are numbered so that the clause order below does not matter. */
+  if (q->status_mask) {
+    if (mask_is_open_set(q->status_mask))
+      sql_add(&b, " AND r.is_open = 1"); /* served by requests_open_due */
+    else
+      sql_in_list(&b, "r.status", q->status_mask, PD_STATUS_COUNT, status_name_int);
+  }
+  if (q->type_mask) sql_in_list(&b, "r.type", q->type_mask, PD_TYPE_COUNT, type_name_int);
+  if (q->assignee) sql_add(&b, " AND r.assignee = ?1");
+  if (q->unassigned) sql_add(&b, " AND r.assignee IS NULL");
+  if (q->priority >= 0) sql_add(&b, " AND r.priority = ?2");
+  if (q->overdue == 1) sql_add(&b, " AND r.is_open = 1 AND r.due_at < ?3");
+  if (q->overdue == 0) sql_add(&b, " AND NOT (r.is_open = 1 AND r.due_at < ?3)");
+  if (q->due_before) sql_add(&b, " AND r.due_at <= ?4");
+  if (q->account_rowid) sql_add(&b, " AND r.account_pk = ?5");
+  if (q->request_id) sql_add(&b, " AND r.id = ?6");
+  if (q->email_prefix)
+    sql_add(&b, " AND r.account_pk IN (SELECT pk FROM accounts WHERE email_norm >= ?7 AND email_norm < ?8)");
+  const char *key = q->sort == ST_SORT_DUE_ASC || q->sort == ST_SORT_DUE_DESC ? "r.due_at" : "r.received_at";
+  bool desc = q->sort == ST_SORT_DUE_DESC || q->sort == ST_SORT_RECEIVED_DESC;
+  if (q->has_after) {
+    char clause[160];
+    snprintf(clause, sizeof clause, " AND (%s, r.id) %s (?9, ?10)", key, desc ? "<" : ">");
+    sql_add(&b, clause);
+  }
+  char order[96];
+  snprintf(order, sizeof order, " ORDER BY %s %s, r.id %s LIMIT ?11", key, desc ? "DESC" : "ASC",
+           desc ? "DESC" : "ASC");
+  sql_add(&b, order);
+  if (b.overflow) return st_fail(c, "building the queue query");
+
+  sqlite3_stmt *st = st_prepare(c, b.text);
+  if (!st) return ST_ERROR;
+  if (q->assignee) st_bind_text(st, 1, q->assignee);
+  if (q->priority >= 0) st_bind_text(st, 2, pd_priority_name((enum pd_priority)q->priority));
+  if (q->overdue >= 0) sqlite3_bind_int64(st, 3, q->now);
+  if (q->due_before) sqlite3_bind_int64(st, 4, q->due_before);
+  if (q->account_rowid) sqlite3_bind_int64(st, 5, q->account_rowid);
+  if (q->request_id) st_bind_text(st, 6, q->request_id);
+  if (q->email_prefix) {
+    char hi[513];
+    if (strlen(q->email_prefix) >= 512) return st_fail(c, "e-mail prefix too long");
+    st_prefix_end(q->email_prefix, hi);
+    st_bind_text(st, 7, q->email_prefix);
+    st_bind_text(st, 8, hi);
+  }
+  if (q->has_after) {
+    sqlite3_bind_int64(st, 9, q->after_key);
+    st_bind_text(st, 10, q->after_id);
+  }
+  sqlite3_bind_int(st, 11, q->limit + 1);
+
+  struct st_request *rows = arena_alloc(a, sizeof *rows * (size_t)(q->limit + 1));
+  int count = 0, rc;
+  while (count <= q->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) read_request(a, st, &rows[count++]);
+  if (count > q->limit) rc = SQLITE_DONE;
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return st_fail(c, "listing requests");
+  *more = count > q->limit;
+  *n = *more ? q->limit : count;
+  *items = rows;
+  return ST_OK;
+}
+
+/* ---- timeline ---- */
+
+int store_timeline_add(struct store_conn *c, int64_t request_rowid, const struct st_timeline_event *e) {
+  sqlite3_stmt *st = st_prepare(
+      c, "INSERT INTO timeline (request_pk, seq, at, actor, kind, text, from_status, to_status, assignee)"
+         " VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM timeline WHERE request_pk = ?1),"
+         " ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!st) return ST_ERROR;
+  sqlite3_bind_int64(st, 1, request_rowid);
+  sqlite3_bind_int64(st, 2, e->at);
+  st_bind_text(st, 3, e->actor);
+  st_bind_text(st, 4, e->kind);
+  st_bind_text(st, 5, e->text ? e->text : "");
+  st_bind_text(st, 6, e->from);
+  st_bind_text(st, 7, e->to);
+  st_bind_text(st, 8, e->assignee);
+  return st_step_done(c, st, "adding a timeline event");
+}
+
+int store_timeline_list(struct store_conn *c, struct arena *a, int64_t request_rowid,
+                        struct st_timeline_event **events, int *n) {
+  sqlite3_stmt *st = st_prepare(c, "SELECT at, actor, kind, text, from_status, to_status, assignee"
+                                   " FROM timeline WHERE request_pk = ? ORDER BY seq");
+  if (!st) return ST_ERROR;
+  sqlite3_bind_int64(st, 1, request_rowid);
+  int cap = 16, count = 0, rc;
+  struct st_timeline_event *ev = arena_alloc(a, sizeof *ev * (size_t)cap);
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    if (count == cap) {
+      struct st_timeline_event *bigger = arena_alloc(a, sizeof *ev * (size_t)cap * 2);
+      memcpy(bigger, ev, sizeof *ev * (size_t)cap);
+      ev = bigger;
+      cap *= 2;
+    }
+    struct st_timeline_event *e = &ev[count++];
+    e->at = sqlite3_column_int64(st, 0);
+    e->actor = st_col_text(a, st, 1);
+    e->kind = st_col_text(a, st, 2);
+    e->text = st_col_text(a, st, 3);
+    e->from = st_col_text(a, st, 4);
+    e->to = st_col_text(a, st, 5);
+    e->assignee = st_col_text(a, st, 6);
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return st_fail(c, "reading a timeline");
+  *events = ev;
+  *n = count;
+  return ST_OK;
+}
+
+/* ---- statistics ---- */
+
+int store_stats(struct store_conn *c, int64_t now, const char *user, struct st_stats *out) {
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *st = st_prepare(c, "SELECT status, count(*) FROM requests GROUP BY status");
+  if (!st) return ST_ERROR;
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int s = pd_status_parse((const char *)sqlite3_column_text(st, 0));
+    if (s >= 0) out->open_by_status[s] = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return st_fail(c, "counting requests");
+
+  /* Bucket edges are ends of days, matching how due_at is stored. */
+  pd_date today = pd_date_of(now);
+  int64_t end_today = pd_end_of_day(today);
+  int64_t edge[6] = {now, end_today};
+  const int days[] = {3, 7, 14, 30};
+  for (int i = 0; i < 4; i++) edge[2 + i] = pd_end_of_day(pd_date_add_days(today, days[i]));
+  st = st_prepare(c, "SELECT sum(due_at < ?1), sum(due_at >= ?1 AND due_at <= ?2),"
+                     " sum(due_at > ?2 AND due_at <= ?3), sum(due_at > ?3 AND due_at <= ?4),"
+                     " sum(due_at > ?4 AND due_at <= ?5), sum(due_at > ?5 AND due_at <= ?6),"
+                     " sum(due_at > ?6), sum(priority = 'urgent'), sum(assignee IS NULL),"
+                     " sum(assignee = ?7)"
+                     " FROM requests WHERE is_open = 1");
+  if (!st) return ST_ERROR;
+  for (int i = 0; i < 6; i++) sqlite3_bind_int64(st, i + 1, edge[i]);
+  st_bind_text(st, 7, user);
+  if (sqlite3_step(st) != SQLITE_ROW) return st_fail(c, "computing statistics");
+  for (int i = 0; i < 7; i++) out->buckets[i] = sqlite3_column_int64(st, i);
+  out->overdue = out->buckets[0];
+  out->urgent = sqlite3_column_int64(st, 7);
+  out->unassigned = sqlite3_column_int64(st, 8);
+  out->mine = sqlite3_column_int64(st, 9);
+  out->due_within_7_days = out->buckets[1] + out->buckets[2] + out->buckets[3];
+  sqlite3_reset(st);
+  return ST_OK;
+}

@@ -1,0 +1,48 @@
+/* Test harness: a live privdeskd on a free loopback port with a temporary
+ * database, seeded and with one user per role. Used by tests/api and the api/
+ * integration tests. The binary is $PRIVDESKD (set by `make check`), else
+ * ./privdeskd in the build directory. */
+#ifndef PD_TEST_SERVER_H
+#define PD_TEST_SERVER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define PD_TEST_TOKEN_MAX 128
+
+struct pd_test_server_opts {
+  int seed_accounts;   /* 0: no seeding */
+  int seed_requests;
+  unsigned seed;       /* PRNG seed for `privdeskd seed` (default 1) */
+  int rate_limit;      /* --rate-limit; 0 = default of the harness: disabled */
+  bool keep_dir;       /* leave the temporary directory behind (debugging) */
+  const char *now;     /* --now for seeding (RFC 3339), NULL = today */
+};
+
+struct pd_test_server {
+  pid_t pid;
+  int port;
+  char url[64];             /* http://127.0.0.1:PORT */
+  char dir[PATH_MAX];       /* temporary directory holding the database and logs */
+  char db[PATH_MAX + 16];
+  char log[PATH_MAX + 16];  /* access log */
+  char viewer[PD_TEST_TOKEN_MAX];     /* user "vera" */
+  char agent[PD_TEST_TOKEN_MAX];      /* user "alice" */
+  char agent2[PD_TEST_TOKEN_MAX];     /* user "bob" */
+  char supervisor[PD_TEST_TOKEN_MAX]; /* user "sam" */
+  bool keep_dir;
+};
+
+/* Returns 0 when the server answers /healthz; on failure prints why to stderr. */
+int pd_test_server_start(struct pd_test_server *s, const struct pd_test_server_opts *opts);
+/* Starts the server again on the same database and port (after stop or a kill). */
+int pd_test_server_restart(struct pd_test_server *s);
+/* SIGTERM, wait; removes the directory unless keep_dir. Safe to call twice. */
+void pd_test_server_stop(struct pd_test_server *s);
+/* Stops the process only (SIGKILL when hard), keeping the directory for a restart. */
+void pd_test_server_kill(struct pd_test_server *s, bool hard);
+/* Runs `privdeskd ARGS... --db <db>` and captures stdout (trimmed) into out. */
+int pd_test_privdeskd_run(const struct pd_test_server *s, char *out, size_t outsz, const char *const *args);
+
+#endif
