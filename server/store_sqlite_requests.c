@@ -159,8 +159,7 @@ static bool mask_is_open_set(unsigned mask) {
   return mask == open;
 }
 
-int store_requests_list(struct store_conn *c, struct arena *a, const struct st_request_query *q,
-                        struct st_request **items, int *n, bool *more) {
+bool st_requests_sql(const struct st_request_query *q, char *out, size_t outsz) {
   struct sql_buf b = {.len = 0};
   sql_add(&b, "SELECT " REQUEST_COLUMNS " FROM requests r JOIN accounts a ON a.pk = r.account_pk WHERE 1");
   /* Parameters are numbered so that the clause order below does not matter. */
@@ -192,9 +191,16 @@ int store_requests_list(struct store_conn *c, struct arena *a, const struct st_r
   snprintf(order, sizeof order, " ORDER BY %s %s, r.id %s LIMIT ?11", key, desc ? "DESC" : "ASC",
            desc ? "DESC" : "ASC");
   sql_add(&b, order);
-  if (b.overflow) return st_fail(c, "building the queue query");
+  if (b.overflow || b.len + 1 > outsz) return false;
+  memcpy(out, b.text, b.len + 1);
+  return true;
+}
 
-  sqlite3_stmt *st = st_prepare(c, b.text);
+int store_requests_list(struct store_conn *c, struct arena *a, const struct st_request_query *q,
+                        struct st_request **items, int *n, bool *more) {
+  char sql[2048];
+  if (!st_requests_sql(q, sql, sizeof sql)) return st_fail(c, "building the queue query");
+  sqlite3_stmt *st = st_prepare(c, sql);
   if (!st) return ST_ERROR;
   if (q->assignee) st_bind_text(st, 1, q->assignee);
   if (q->priority >= 0) st_bind_text(st, 2, pd_priority_name((enum pd_priority)q->priority));

@@ -5,6 +5,7 @@ check_LIBRARIES = libpdtestharness.a
 libpdtestharness_a_SOURCES = tests/harness/server.c tests/harness/server.h
 
 include tests/unit/domain.mk
+include tests/unit/store.mk
 include tests/unit/tui.mk
 include tests/unit/api.mk
 include tests/api/local.mk
