@@ -75,7 +75,7 @@ void pd_app_resize(struct pd_app *app, int rows, int cols)
 
 static void draw_status(struct pd_app *app, int *cx)
 {
-  attr_t a = pd_theme_attr(PD_ROLE_STATUS);
+  attr_t a = pd_theme_attr(PD_STYLE_STATUS);
   int w = app->cols;
 
   *cx = -1;
@@ -102,7 +102,7 @@ static void draw_body(struct pd_app *app, int *cy, int *cx)
   if (top)
     top->ops->draw(top, app, app->wbody, r, app->body_full);
   else
-    pd_draw_clear_rect(app->wbody, r, pd_theme_attr(PD_ROLE_NORMAL));
+    pd_draw_clear_rect(app->wbody, r, pd_theme_attr(PD_STYLE_NORMAL));
   if (app->confirm_open) {
     struct pd_rect d = pd_confirm_rect(&app->confirm, r.h, r.w);
 
@@ -110,7 +110,7 @@ static void draw_body(struct pd_app *app, int *cy, int *cx)
   }
   if (app->input == IN_COMMAND && pd_cmdline_hint(&app->cmd)[0] && r.h > 0)
     pd_draw_text(app->wbody, r.h - 1, 0, r.w, pd_cmdline_hint(&app->cmd),
-                 pd_theme_attr(PD_ROLE_INFO), PD_DRAW_PAD);
+                 pd_theme_attr(PD_STYLE_INFO), PD_DRAW_PAD);
 }
 
 void pd_app_render(struct pd_app *app)

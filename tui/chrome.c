@@ -20,47 +20,47 @@ static const char *conn_name(enum pd_conn_state c)
   }
 }
 
-static enum pd_role conn_role(enum pd_conn_state c)
+static enum pd_style conn_role(enum pd_conn_state c)
 {
   switch (c) {
-  case PD_CONN_ONLINE: return PD_ROLE_HEADER;
-  case PD_CONN_CONNECTING: return PD_ROLE_HEADER;
-  case PD_CONN_OFFLINE: return PD_ROLE_ERROR;
-  default: return PD_ROLE_HEADER;
+  case PD_CONN_ONLINE: return PD_STYLE_HEADER;
+  case PD_CONN_CONNECTING: return PD_STYLE_HEADER;
+  case PD_CONN_OFFLINE: return PD_STYLE_ERROR;
+  default: return PD_STYLE_HEADER;
   }
 }
 
 struct seg {
   char text[256];
-  enum pd_role role;
+  enum pd_style role;
 };
 
 void pd_header_draw(WINDOW *win, int y, int width, const char *name, const struct pd_header *h)
 {
   struct seg segs[8];
   const char *sep = pd_locale_is_utf8() ? " \xe2\x94\x82 " : " | ";
-  attr_t base = pd_theme_attr(PD_ROLE_HEADER);
+  attr_t base = pd_theme_attr(PD_STYLE_HEADER);
   int n = 0, col = 0, badgew = 0, i;
   char badges[64] = "";
 
   pd_draw_fill(win, y, 0, width, base);
   snprintf(segs[n].text, sizeof segs[n].text, "%s", name && *name ? name : "privdesk");
-  segs[n++].role = PD_ROLE_HEADER;
+  segs[n++].role = PD_STYLE_HEADER;
   if (h) {
     if (h->profile && *h->profile) {
       snprintf(segs[n].text, sizeof segs[n].text, "%s", h->profile);
-      segs[n++].role = PD_ROLE_HEADER;
+      segs[n++].role = PD_STYLE_HEADER;
     }
     if (h->host && *h->host) {
       snprintf(segs[n].text, sizeof segs[n].text, "%s", h->host);
-      segs[n++].role = PD_ROLE_HEADER;
+      segs[n++].role = PD_STYLE_HEADER;
     }
     if (h->user && *h->user) {
       if (h->role && *h->role)
         snprintf(segs[n].text, sizeof segs[n].text, "%s (%s)", h->user, h->role);
       else
         snprintf(segs[n].text, sizeof segs[n].text, "%s", h->user);
-      segs[n++].role = PD_ROLE_HEADER;
+      segs[n++].role = PD_STYLE_HEADER;
     }
     if (conn_name(h->conn)) {
       if (h->conn_detail && *h->conn_detail)
@@ -76,7 +76,7 @@ void pd_header_draw(WINDOW *win, int y, int width, const char *name, const struc
       localtime_r(&h->last_refresh, &tm);
       strftime(when, sizeof when, "%H:%M:%S", &tm);
       snprintf(segs[n].text, sizeof segs[n].text, "refreshed %s", when);
-      segs[n++].role = PD_ROLE_HEADER;
+      segs[n++].role = PD_STYLE_HEADER;
     }
     if (h->read_only)
       strcat(badges, " READ-ONLY ");
@@ -116,12 +116,12 @@ void pd_header_draw(WINDOW *win, int y, int width, const char *name, const struc
     int x = width - badgew;
 
     if (h && h->read_only && h->production) {
-      x += pd_draw_text(win, y, x, 11, " READ-ONLY ", pd_theme_attr(PD_ROLE_KEY) | A_REVERSE, 0);
-      pd_draw_text(win, y, x, width - x, " PRODUCTION ", pd_theme_attr(PD_ROLE_BADGE_PRODUCTION), 0);
+      x += pd_draw_text(win, y, x, 11, " READ-ONLY ", pd_theme_attr(PD_STYLE_KEY) | A_REVERSE, 0);
+      pd_draw_text(win, y, x, width - x, " PRODUCTION ", pd_theme_attr(PD_STYLE_BADGE_PRODUCTION), 0);
     } else if (h && h->production) {
-      pd_draw_text(win, y, x, badgew, badges, pd_theme_attr(PD_ROLE_BADGE_PRODUCTION), 0);
+      pd_draw_text(win, y, x, badgew, badges, pd_theme_attr(PD_STYLE_BADGE_PRODUCTION), 0);
     } else {
-      pd_draw_text(win, y, x, badgew, badges, pd_theme_attr(PD_ROLE_KEY) | A_REVERSE, 0);
+      pd_draw_text(win, y, x, badgew, badges, pd_theme_attr(PD_STYLE_KEY) | A_REVERSE, 0);
     }
   }
 }
@@ -159,6 +159,6 @@ void pd_breadcrumb_draw(WINDOW *win, int y, int width, const char *const *titles
   char buf[1024];
 
   pd_breadcrumb_format(buf, sizeof buf, titles, n, width - 2);
-  pd_draw_fill(win, y, 0, width, pd_theme_attr(PD_ROLE_CRUMB));
-  pd_draw_text(win, y, 1, width - 1, buf, pd_theme_attr(PD_ROLE_CRUMB), 0);
+  pd_draw_fill(win, y, 0, width, pd_theme_attr(PD_STYLE_CRUMB));
+  pd_draw_text(win, y, 1, width - 1, buf, pd_theme_attr(PD_STYLE_CRUMB), 0);
 }

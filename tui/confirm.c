@@ -152,7 +152,7 @@ static void draw_line(void *ctx, const char *s, size_t len)
 
 int pd_confirm_draw(struct pd_confirm *c, WINDOW *win, struct pd_rect r, int *cursor_y)
 {
-  attr_t body = pd_theme_attr(PD_ROLE_DIALOG);
+  attr_t body = pd_theme_attr(PD_STYLE_DIALOG);
   struct draw_ctx d = {win, r.y + 2, r.x + 2, r.w - 4, r.y + r.h - 2, body};
   int cx = -1;
   char title[256];
@@ -171,13 +171,13 @@ int pd_confirm_draw(struct pd_confirm *c, WINDOW *win, struct pd_rect r, int *cu
     snprintf(prompt, sizeof prompt, "Type %s to confirm:", c->expect);
     pd_wrap(prompt, d.w, draw_line, &d);
     if (d.y < d.maxy) {
-      cx = pd_lineedit_draw(&c->input, win, d.y, d.x, d.w, pd_theme_attr(PD_ROLE_INPUT));
+      cx = pd_lineedit_draw(&c->input, win, d.y, d.x, d.w, pd_theme_attr(PD_STYLE_INPUT));
       if (cursor_y)
         *cursor_y = d.y;
     }
     d.y++;
     if (d.y < d.maxy && c->error[0])
-      pd_draw_text(win, d.y, d.x, d.w, c->error, pd_theme_attr(PD_ROLE_ERROR), 0);
+      pd_draw_text(win, d.y, d.x, d.w, c->error, pd_theme_attr(PD_STYLE_ERROR), 0);
     d.y++;
     if (d.y <= d.maxy)
       pd_draw_text(win, r.y + r.h - 2, d.x, d.w, "Enter: confirm   Esc: cancel", body, 0);

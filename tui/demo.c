@@ -73,9 +73,9 @@ static void format_row(void *ctx, size_t i, struct pd_table_row *r)
   pd_table_row_set(r, 6, i % 3 == 0 ? "-" : email);
   pd_table_row_setf(r, 7, "%zu", (i * 37u) % 1000u);
   if (d < 0)
-    pd_table_row_set_role(r, PD_ROLE_URGENT);
+    pd_table_row_set_role(r, PD_STYLE_URGENT);
   else if (d < 7)
-    pd_table_row_set_role(r, PD_ROLE_DUE_SOON);
+    pd_table_row_set_role(r, PD_STYLE_DUE_SOON);
 }
 
 static const struct pd_table_ops table_ops = {format_row, NULL};
@@ -308,13 +308,13 @@ static struct pd_screen *detail_screen_new(size_t row)
   d->base.ops = &detail_screen_ops;
   snprintf(d->base.title, sizeof d->base.title, "req_%06zu", row + 1);
   pd_detail_add_heading(d->detail, "Request");
-  pd_detail_add_fieldf(d->detail, "ID", PD_ROLE_NORMAL, "req_%06zu", row + 1);
-  pd_detail_add_field(d->detail, "Type", types[row % 4], PD_ROLE_NORMAL);
-  pd_detail_add_field(d->detail, "Status", statuses[row % 6], PD_ROLE_NORMAL);
-  pd_detail_add_fieldf(d->detail, "Deadline", due < 0 ? PD_ROLE_URGENT : due < 7 ? PD_ROLE_DUE_SOON : PD_ROLE_OK,
+  pd_detail_add_fieldf(d->detail, "ID", PD_STYLE_NORMAL, "req_%06zu", row + 1);
+  pd_detail_add_field(d->detail, "Type", types[row % 4], PD_STYLE_NORMAL);
+  pd_detail_add_field(d->detail, "Status", statuses[row % 6], PD_STYLE_NORMAL);
+  pd_detail_add_fieldf(d->detail, "Deadline", due < 0 ? PD_STYLE_URGENT : due < 7 ? PD_STYLE_DUE_SOON : PD_STYLE_OK,
                        due < 0 ? "overdue %ldd" : "%ldd left", due < 0 ? -due : due);
-  pd_detail_add_field(d->detail, "Account", names[row % NNAMES], PD_ROLE_NORMAL);
-  pd_detail_add_field(d->detail, "E-mail", email, PD_ROLE_NORMAL);
+  pd_detail_add_field(d->detail, "Account", names[row % NNAMES], PD_STYLE_NORMAL);
+  pd_detail_add_field(d->detail, "E-mail", email, PD_STYLE_NORMAL);
   pd_detail_add_blank(d->detail);
   pd_detail_add_heading(d->detail, "Notes");
   pd_detail_add_text(d->detail,
@@ -322,7 +322,7 @@ static struct pd_screen *detail_screen_new(size_t row)
                      "\x1b]52;c;ZWNobyBwd25lZA==\x07 (an OSC 52 clipboard write) which must show "
                      "as text, and a title change \x1b]2;owned\x07 too. Long lines wrap at the "
                      "width of the pane without splitting 山田太郎 or other wide characters.",
-                     PD_ROLE_NORMAL);
+                     PD_STYLE_NORMAL);
   return &d->base;
 }
 
@@ -351,8 +351,8 @@ static void chart_draw(struct pd_screen *s, struct pd_app *app, WINDOW *win, str
   struct chart_screen *c = (struct chart_screen *)s;
   static const char *const tabs[] = {"By deadline", "By status"};
   struct pd_bar by_deadline[] = {
-    {"overdue", 0, PD_ROLE_URGENT}, {"0-2 days", 0, PD_ROLE_DUE_SOON}, {"3-6 days", 0, PD_ROLE_DUE_SOON},
-    {"7-13 days", 0, PD_ROLE_BAR},  {"14-29 days", 0, PD_ROLE_BAR},    {"30+ days", 0, PD_ROLE_OK},
+    {"overdue", 0, PD_STYLE_URGENT}, {"0-2 days", 0, PD_STYLE_DUE_SOON}, {"3-6 days", 0, PD_STYLE_DUE_SOON},
+    {"7-13 days", 0, PD_STYLE_BAR},  {"14-29 days", 0, PD_STYLE_BAR},    {"30+ days", 0, PD_STYLE_OK},
   };
   struct pd_bar by_status[6];
   size_t i;
@@ -366,14 +366,14 @@ static void chart_draw(struct pd_screen *s, struct pd_app *app, WINDOW *win, str
     by_deadline[b].count++;
   }
   for (i = 0; i < 6; i++)
-    by_status[i] = (struct pd_bar){statuses[i], (long)(DEMO_ROWS / 6 + (i < DEMO_ROWS % 6)), PD_ROLE_BAR};
-  pd_draw_clear_rect(win, r, pd_theme_attr(PD_ROLE_NORMAL));
+    by_status[i] = (struct pd_bar){statuses[i], (long)(DEMO_ROWS / 6 + (i < DEMO_ROWS % 6)), PD_STYLE_BAR};
+  pd_draw_clear_rect(win, r, pd_theme_attr(PD_STYLE_NORMAL));
   pd_tabs_draw(win, r.y, r.x, r.w, tabs, 2, c->tab);
   r.y += 2;
   r.h -= 2;
   pd_draw_text(win, r.y, r.x + 1, r.w - 2,
                c->tab == 0 ? "Open requests by days to deadline" : "Requests by status",
-               pd_theme_attr(PD_ROLE_TITLE), 0);
+               pd_theme_attr(PD_STYLE_TITLE), 0);
   r.y += 2;
   r.h -= 2;
   r.x += 1;

@@ -14,14 +14,14 @@ enum item_kind { IT_HEADING, IT_FIELD, IT_ROW, IT_TEXT, IT_BLANK };
 struct item {
   enum item_kind kind;
   char *key, *value;
-  enum pd_role role;
+  enum pd_style role;
 };
 
 struct line {
   char *text;      /* sanitised */
   char *key;       /* for the first line of a field, else NULL */
   bool row;        /* IT_ROW: no colon, key role */
-  enum pd_role role;
+  enum pd_style role;
   bool heading;
   int indent;      /* columns before the text (field values) */
 };
@@ -81,7 +81,7 @@ void pd_detail_free(struct pd_detail *d)
 }
 
 static void add(struct pd_detail *d, enum item_kind kind, const char *key, const char *value,
-                enum pd_role role)
+                enum pd_style role)
 {
   if (d->nitems == d->capitems) {
     int ncap = d->capitems ? d->capitems * 2 : 16;
@@ -102,20 +102,20 @@ static void add(struct pd_detail *d, enum item_kind kind, const char *key, const
 
 void pd_detail_add_heading(struct pd_detail *d, const char *text)
 {
-  add(d, IT_HEADING, NULL, text ? text : "", PD_ROLE_TITLE);
+  add(d, IT_HEADING, NULL, text ? text : "", PD_STYLE_TITLE);
 }
 
-void pd_detail_add_field(struct pd_detail *d, const char *key, const char *value, enum pd_role role)
+void pd_detail_add_field(struct pd_detail *d, const char *key, const char *value, enum pd_style role)
 {
   add(d, IT_FIELD, key ? key : "", value ? value : "", role);
 }
 
-void pd_detail_add_row(struct pd_detail *d, const char *left, const char *right, enum pd_role role)
+void pd_detail_add_row(struct pd_detail *d, const char *left, const char *right, enum pd_style role)
 {
   add(d, IT_ROW, left ? left : "", right ? right : "", role);
 }
 
-void pd_detail_add_fieldf(struct pd_detail *d, const char *key, enum pd_role role, const char *fmt, ...)
+void pd_detail_add_fieldf(struct pd_detail *d, const char *key, enum pd_style role, const char *fmt, ...)
 {
   char buf[4096];
   va_list ap;
@@ -126,20 +126,20 @@ void pd_detail_add_fieldf(struct pd_detail *d, const char *key, enum pd_role rol
   pd_detail_add_field(d, key, buf, role);
 }
 
-void pd_detail_add_text(struct pd_detail *d, const char *text, enum pd_role role)
+void pd_detail_add_text(struct pd_detail *d, const char *text, enum pd_style role)
 {
   add(d, IT_TEXT, NULL, text ? text : "", role);
 }
 
 void pd_detail_add_blank(struct pd_detail *d)
 {
-  add(d, IT_BLANK, NULL, NULL, PD_ROLE_NORMAL);
+  add(d, IT_BLANK, NULL, NULL, PD_STYLE_NORMAL);
 }
 
 struct wrap_ctx {
   struct pd_detail *d;
   const char *key; /* consumed by the first line */
-  enum pd_role role;
+  enum pd_style role;
   bool heading, row;
   int indent;
 };
@@ -234,19 +234,19 @@ void pd_detail_draw(struct pd_detail *d, WINDOW *win, struct pd_rect r)
     int n = d->top + i, y = r.y + i;
     const struct line *l;
 
-    pd_draw_fill(win, y, r.x, r.w, pd_theme_attr(PD_ROLE_NORMAL));
+    pd_draw_fill(win, y, r.x, r.w, pd_theme_attr(PD_STYLE_NORMAL));
     if (n >= d->nlines)
       continue;
     l = &d->lines[n];
     if (l->heading) {
-      pd_draw_text(win, y, r.x, r.w, l->text, pd_theme_attr(PD_ROLE_TITLE), 0);
+      pd_draw_text(win, y, r.x, r.w, l->text, pd_theme_attr(PD_STYLE_TITLE), 0);
       continue;
     }
     if (l->key) {
       char key[300];
 
       snprintf(key, sizeof key, "%s%s", l->key, l->row ? "" : ":");
-      pd_draw_text(win, y, r.x, d->keyw, key, pd_theme_attr(l->row ? PD_ROLE_KEY : PD_ROLE_DIM),
+      pd_draw_text(win, y, r.x, d->keyw, key, pd_theme_attr(l->row ? PD_STYLE_KEY : PD_STYLE_DIM),
                    PD_DRAW_PAD);
     }
     if (l->indent < r.w)

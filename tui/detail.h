@@ -23,14 +23,14 @@ void pd_detail_free(struct pd_detail *d);
 void pd_detail_clear(struct pd_detail *d);
 
 void pd_detail_add_heading(struct pd_detail *d, const char *text);
-/* "key: value"; role colours the value (PD_ROLE_NORMAL, PD_ROLE_URGENT ...) */
-void pd_detail_add_field(struct pd_detail *d, const char *key, const char *value, enum pd_role role);
-void pd_detail_add_fieldf(struct pd_detail *d, const char *key, enum pd_role role, const char *fmt, ...)
+/* "key: value"; role colours the value (PD_STYLE_NORMAL, PD_STYLE_URGENT ...) */
+void pd_detail_add_field(struct pd_detail *d, const char *key, const char *value, enum pd_style role);
+void pd_detail_add_fieldf(struct pd_detail *d, const char *key, enum pd_style role, const char *fmt, ...)
   __attribute__((format(printf, 4, 5)));
 /* A two-column row without the colon, the left part in the key role (key
  * tables, legends). */
-void pd_detail_add_row(struct pd_detail *d, const char *left, const char *right, enum pd_role role);
-void pd_detail_add_text(struct pd_detail *d, const char *text, enum pd_role role);
+void pd_detail_add_row(struct pd_detail *d, const char *left, const char *right, enum pd_style role);
+void pd_detail_add_text(struct pd_detail *d, const char *text, enum pd_style role);
 void pd_detail_add_blank(struct pd_detail *d);
 
 /* Draws the visible lines into r (clearing the rest). */

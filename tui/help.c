@@ -70,7 +70,7 @@ static void add_section_key(void *ctx, const char *section, const char *keys, co
     pd_detail_add_heading(c->d, heading);
     c->section = section;
   }
-  pd_detail_add_row(c->d, keys, help, PD_ROLE_NORMAL);
+  pd_detail_add_row(c->d, keys, help, PD_STYLE_NORMAL);
 }
 
 struct pd_screen *pd_help_screen_new(const char *scope, const char *title, const char *extra)
@@ -87,7 +87,7 @@ struct pd_screen *pd_help_screen_new(const char *scope, const char *title, const
            title ? title : "");
   h->base.hints = "j/k scroll   q/Esc/? close";
   if (extra && *extra) {
-    pd_detail_add_text(h->detail, extra, PD_ROLE_NORMAL);
+    pd_detail_add_text(h->detail, extra, PD_STYLE_NORMAL);
     pd_detail_add_blank(h->detail);
   }
   c.d = h->detail;

@@ -74,7 +74,7 @@ const char *pd_spinner_frame(unsigned i)
 
 void pd_status_draw(const struct pd_status *s, WINDOW *win, int y, int x, int width)
 {
-  attr_t base = pd_theme_attr(PD_ROLE_STATUS);
+  attr_t base = pd_theme_attr(PD_STYLE_STATUS);
   int col = x, end = x + width, rw = 0;
 
   if (width <= 0)
@@ -84,7 +84,7 @@ void pd_status_draw(const struct pd_status *s, WINDOW *win, int y, int x, int wi
     char sp[32];
 
     snprintf(sp, sizeof sp, "%s", pd_spinner_frame(s->frame));
-    pd_draw_text(win, y, col, 1, sp, pd_theme_attr(PD_ROLE_SPINNER), 0);
+    pd_draw_text(win, y, col, 1, sp, pd_theme_attr(PD_STYLE_SPINNER), 0);
     col += 2;
   }
   if (s->right[0] && width > 20) {
@@ -97,7 +97,7 @@ void pd_status_draw(const struct pd_status *s, WINDOW *win, int y, int x, int wi
   if (end <= col)
     return;
   if (s->msg[0]) {
-    enum pd_role role = s->sev == PD_MSG_ERROR ? PD_ROLE_ERROR : PD_ROLE_INFO;
+    enum pd_style role = s->sev == PD_MSG_ERROR ? PD_STYLE_ERROR : PD_STYLE_INFO;
 
     pd_draw_text(win, y, col, end - col, s->msg, pd_theme_attr(role), 0);
   } else {

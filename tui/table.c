@@ -52,12 +52,12 @@ void pd_table_row_setf(struct pd_table_row *r, int col, const char *fmt, ...)
   va_end(ap);
 }
 
-void pd_table_row_set_role(struct pd_table_row *r, enum pd_role role)
+void pd_table_row_set_role(struct pd_table_row *r, enum pd_style role)
 {
   r->role = (int)role;
 }
 
-void pd_table_row_set_cell_role(struct pd_table_row *r, int col, enum pd_role role)
+void pd_table_row_set_cell_role(struct pd_table_row *r, int col, enum pd_style role)
 {
   if (col >= 0 && col < PD_TABLE_MAX_COLS)
     r->cell_role[col] = (int)role;
@@ -429,7 +429,7 @@ static unsigned align_flags(unsigned colflags)
 
 static void draw_header(struct pd_table *t, WINDOW *win, struct pd_rect r)
 {
-  attr_t a = pd_theme_attr(PD_ROLE_TITLE);
+  attr_t a = pd_theme_attr(PD_STYLE_TITLE);
   int x = r.x, i;
 
   pd_draw_fill(win, r.y, r.x, r.w, a);
@@ -445,22 +445,22 @@ static void draw_header(struct pd_table *t, WINDOW *win, struct pd_rect r)
 
 static void draw_row(struct pd_table *t, WINDOW *win, struct pd_rect r, int y, size_t index)
 {
-  attr_t sel = pd_theme_attr(PD_ROLE_SELECTED), match = pd_theme_attr(PD_ROLE_MATCH), rowattr;
+  attr_t sel = pd_theme_attr(PD_STYLE_SELECTED), match = pd_theme_attr(PD_STYLE_MATCH), rowattr;
   bool selected, marked;
   int x = r.x, i, role;
 
   if (index >= t->count) {
-    pd_draw_fill(win, y, r.x, r.w, pd_theme_attr(PD_ROLE_NORMAL));
+    pd_draw_fill(win, y, r.x, r.w, pd_theme_attr(PD_STYLE_NORMAL));
     return;
   }
   format_row(t, index);
   selected = index == t->cursor;
   marked = pd_table_is_marked(t, index);
-  role = t->row.role >= 0 ? t->row.role : (marked ? PD_ROLE_MARK : PD_ROLE_NORMAL);
-  rowattr = selected ? sel : pd_theme_attr((enum pd_role)role);
+  role = t->row.role >= 0 ? t->row.role : (marked ? PD_STYLE_MARK : PD_STYLE_NORMAL);
+  rowattr = selected ? sel : pd_theme_attr((enum pd_style)role);
   if (t->flags & PD_TABLE_MARKS) {
     pd_draw_text(win, y, x, 1, marked ? "*" : " ",
-                 selected ? sel : marked ? pd_theme_attr(PD_ROLE_MARK) : rowattr, PD_DRAW_PAD);
+                 selected ? sel : marked ? pd_theme_attr(PD_STYLE_MARK) : rowattr, PD_DRAW_PAD);
     x++;
   }
   for (i = 0; i < t->ncols; i++) {
@@ -469,7 +469,7 @@ static void draw_row(struct pd_table *t, WINDOW *win, struct pd_rect r, int y, s
     if (t->widths[i] <= 0)
       continue;
     if (!selected && t->row.cell_role[i] >= 0)
-      a = pd_theme_attr((enum pd_role)t->row.cell_role[i]);
+      a = pd_theme_attr((enum pd_style)t->row.cell_role[i]);
     pd_draw_text_hl(win, y, x, t->widths[i], t->row.cell[i], a, t->hl, match,
                     align_flags(t->cols[i].flags));
     x += t->widths[i];

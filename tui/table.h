@@ -46,15 +46,15 @@ struct pd_table_column {
  * during the callback. Unset cells are empty. */
 struct pd_table_row {
   char cell[PD_TABLE_MAX_COLS][PD_TABLE_CELL_MAX];
-  int role;                        /* -1: PD_ROLE_NORMAL */
+  int role;                        /* -1: PD_STYLE_NORMAL */
   int cell_role[PD_TABLE_MAX_COLS]; /* -1: the row's role */
 };
 
 void pd_table_row_set(struct pd_table_row *r, int col, const char *text);
 void pd_table_row_setf(struct pd_table_row *r, int col, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)));
-void pd_table_row_set_role(struct pd_table_row *r, enum pd_role role);
-void pd_table_row_set_cell_role(struct pd_table_row *r, int col, enum pd_role role);
+void pd_table_row_set_role(struct pd_table_row *r, enum pd_style role);
+void pd_table_row_set_cell_role(struct pd_table_row *r, int col, enum pd_style role);
 
 struct pd_table_ops {
   /* Fill out for row index (0 <= index < count). Required. */

@@ -19,16 +19,16 @@ int pd_tabs_draw(WINDOW *win, int y, int x, int width, const char *const *labels
 {
   int col = x, i;
 
-  pd_draw_fill(win, y, x, width, pd_theme_attr(PD_ROLE_TAB));
+  pd_draw_fill(win, y, x, width, pd_theme_attr(PD_STYLE_TAB));
   for (i = 0; i < n && col < x + width; i++) {
     char text[256];
     int left = x + width - col;
 
     snprintf(text, sizeof text, i == active ? "[%s]" : " %s ", labels[i] ? labels[i] : "");
     col += pd_draw_text(win, y, col, left, text,
-                        pd_theme_attr(i == active ? PD_ROLE_TAB_ACTIVE : PD_ROLE_TAB), 0);
+                        pd_theme_attr(i == active ? PD_STYLE_TAB_ACTIVE : PD_STYLE_TAB), 0);
     if (i + 1 < n && col < x + width)
-      col += pd_draw_text(win, y, col, 1, " ", pd_theme_attr(PD_ROLE_TAB), 0);
+      col += pd_draw_text(win, y, col, 1, " ", pd_theme_attr(PD_STYLE_TAB), 0);
   }
   return col - x;
 }
@@ -54,7 +54,7 @@ void pd_barchart_draw(WINDOW *win, struct pd_rect r, const struct pd_bar *bars, 
   long maxc = 0;
   int labelw = 0, countw = 1, barw, i;
 
-  pd_draw_clear_rect(win, r, pd_theme_attr(PD_ROLE_NORMAL));
+  pd_draw_clear_rect(win, r, pd_theme_attr(PD_STYLE_NORMAL));
   for (i = 0; i < n; i++) {
     char num[32];
     int w = pd_width(bars[i].label ? bars[i].label : "");
@@ -78,7 +78,7 @@ void pd_barchart_draw(WINDOW *win, struct pd_rect r, const struct pd_bar *bars, 
     size_t len = 0;
     long k;
 
-    pd_draw_text(win, r.y + i, r.x, labelw, bars[i].label, pd_theme_attr(PD_ROLE_NORMAL), PD_DRAW_PAD);
+    pd_draw_text(win, r.y + i, r.x, labelw, bars[i].label, pd_theme_attr(PD_STYLE_NORMAL), PD_DRAW_PAD);
     if (!utf8)
       e = (e + 7) / 8 * 8; /* whole cells only */
     for (k = 0; k < e / 8 && len + 4 < sizeof bar; k++) {
@@ -94,7 +94,7 @@ void pd_barchart_draw(WINDOW *win, struct pd_rect r, const struct pd_bar *bars, 
     bar[len] = '\0';
     pd_draw_text(win, r.y + i, r.x + labelw + 1, barw, bar, pd_theme_attr(bars[i].role), 0);
     snprintf(num, sizeof num, "%ld", bars[i].count);
-    pd_draw_text(win, r.y + i, r.x + r.w - countw, countw, num, pd_theme_attr(PD_ROLE_NORMAL),
+    pd_draw_text(win, r.y + i, r.x + r.w - countw, countw, num, pd_theme_attr(PD_STYLE_NORMAL),
                  PD_DRAW_RIGHT);
   }
 }

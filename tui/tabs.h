@@ -20,7 +20,7 @@ int pd_tabs_step(int active, int n, int dir);
 struct pd_bar {
   const char *label;  /* copied by nobody: must live during the draw */
   long count;         /* >= 0 */
-  enum pd_role role;  /* colour of the bar (PD_ROLE_BAR, PD_ROLE_URGENT ...) */
+  enum pd_style role;  /* colour of the bar (PD_STYLE_BAR, PD_STYLE_URGENT ...) */
 };
 
 /* One bar per row in r: label (left, up to a third of the width), the bar

@@ -333,10 +333,10 @@ size_t pd_term_row_text(int row, char *buf, size_t size)
 
 static char cell_role_letter(attr_t a, short pair)
 {
-  int role = pd_theme_role_of_pair(pair);
+  int role = pd_theme_style_of_pair(pair);
 
   if (role >= 0)
-    return pd_theme_role_letter((enum pd_role)role);
+    return pd_theme_role_letter((enum pd_style)role);
   if (a & A_REVERSE)
     return 'R';
   if (a & A_BOLD)

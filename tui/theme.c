@@ -10,10 +10,10 @@ struct role_def {
   attr_t a256, a8, amono;
 };
 
-static const struct role_def roles[PD_ROLE_COUNT] = {
+static const struct role_def roles[PD_STYLE_COUNT] = {
 #define PD_X(id, letter, fg256, bg256, a256, fg8, bg8, a8, amono) \
   {letter, #id, fg256, bg256, fg8, bg8, a256, a8, amono},
-  PD_ROLES(PD_X)
+  PD_STYLES(PD_X)
 #undef PD_X
 };
 
@@ -42,7 +42,7 @@ enum pd_theme_mode pd_theme_init(enum pd_theme_mode want)
     return mode;
   defaults = use_default_colors() == OK;
   mode = want == PD_THEME_256 && COLORS >= 256 ? PD_THEME_256 : PD_THEME_8;
-  for (i = 0; i < PD_ROLE_COUNT && i + 1 < COLOR_PAIRS; i++) {
+  for (i = 0; i < PD_STYLE_COUNT && i + 1 < COLOR_PAIRS; i++) {
     short fg = mode == PD_THEME_256 ? roles[i].fg256 : roles[i].fg8;
     short bg = mode == PD_THEME_256 ? roles[i].bg256 : roles[i].bg8;
 
@@ -62,10 +62,10 @@ enum pd_theme_mode pd_theme_mode(void)
   return mode;
 }
 
-attr_t pd_theme_attr(enum pd_role role)
+attr_t pd_theme_attr(enum pd_style role)
 {
-  if ((int)role < 0 || role >= PD_ROLE_COUNT)
-    role = PD_ROLE_NORMAL;
+  if ((int)role < 0 || role >= PD_STYLE_COUNT)
+    role = PD_STYLE_NORMAL;
   switch (mode) {
   case PD_THEME_256: return roles[role].a256 | COLOR_PAIR(role + 1);
   case PD_THEME_8: return roles[role].a8 | COLOR_PAIR(role + 1);
@@ -73,19 +73,19 @@ attr_t pd_theme_attr(enum pd_role role)
   }
 }
 
-int pd_theme_role_of_pair(int pair)
+int pd_theme_style_of_pair(int pair)
 {
-  if (mode == PD_THEME_MONO || pair < 1 || pair > PD_ROLE_COUNT)
+  if (mode == PD_THEME_MONO || pair < 1 || pair > PD_STYLE_COUNT)
     return -1;
   return pair - 1;
 }
 
-char pd_theme_role_letter(enum pd_role role)
+char pd_theme_role_letter(enum pd_style role)
 {
-  return (int)role >= 0 && role < PD_ROLE_COUNT ? roles[role].letter : '?';
+  return (int)role >= 0 && role < PD_STYLE_COUNT ? roles[role].letter : '?';
 }
 
-const char *pd_theme_role_name(enum pd_role role)
+const char *pd_theme_role_name(enum pd_style role)
 {
-  return (int)role >= 0 && role < PD_ROLE_COUNT ? roles[role].name : "?";
+  return (int)role >= 0 && role < PD_STYLE_COUNT ? roles[role].name : "?";
 }

@@ -1,6 +1,6 @@
-/* tui/theme.h — colours by role, not by colour.
+/* tui/theme.h — colours by style (a role on screen), not by colour.
  *
- * Widgets and screens ask for a role (PD_ROLE_URGENT, PD_ROLE_SELECTED, ...)
+ * Widgets and screens ask for a role (PD_STYLE_URGENT, PD_STYLE_SELECTED, ...)
  * and get the curses attributes for the terminal at hand:
  *   PD_THEME_256   256-colour terminals (xterm-256color, tmux-256color)
  *   PD_THEME_8     the 8 ANSI colours
@@ -11,7 +11,7 @@
  * selection is reverse video, marks show a '*' (see tui/table.h).
  *
  * Each role has its own colour pair (number = role + 1), so the role of any
- * screen cell can be recovered from its pair (pd_theme_role_of_pair), which
+ * screen cell can be recovered from its pair (pd_theme_style_of_pair), which
  * the headless screen dump uses. */
 #ifndef PD_TUI_THEME_H
 #define PD_TUI_THEME_H
@@ -20,7 +20,7 @@
 
 /* X(ID, dump letter, fg256, bg256, attrs256, fg8, bg8, attrs8, attrs_mono)
  * -1 = the terminal's default colour. */
-#define PD_ROLES(X) \
+#define PD_STYLES(X) \
   X(NORMAL, 'n', -1, -1, A_NORMAL, -1, -1, A_NORMAL, A_NORMAL) \
   X(HEADER, 'h', 255, 24, A_BOLD, COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE) \
   X(CRUMB, 'c', 250, 236, A_NORMAL, COLOR_CYAN, -1, A_NORMAL, A_UNDERLINE) \
@@ -44,11 +44,11 @@
   X(TAB_ACTIVE, 'T', 231, 25, A_BOLD, COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE) \
   X(TAB, 'a', 250, -1, A_NORMAL, COLOR_WHITE, -1, A_NORMAL, A_NORMAL)
 
-enum pd_role {
-#define PD_X(id, ...) PD_ROLE_##id,
-  PD_ROLES(PD_X)
+enum pd_style {
+#define PD_X(id, ...) PD_STYLE_##id,
+  PD_STYLES(PD_X)
 #undef PD_X
-  PD_ROLE_COUNT
+  PD_STYLE_COUNT
 };
 
 enum pd_theme_mode { PD_THEME_AUTO, PD_THEME_MONO, PD_THEME_8, PD_THEME_256 };
@@ -63,13 +63,13 @@ enum pd_theme_mode pd_theme_mode(void);
 
 /* The attributes (including COLOR_PAIR) to draw a role with. Before
  * pd_theme_init: the monochrome attributes. */
-attr_t pd_theme_attr(enum pd_role role);
+attr_t pd_theme_attr(enum pd_style role);
 
 /* The role whose colour pair is pair, or -1 (pair 0, or not ours). */
-int pd_theme_role_of_pair(int pair);
+int pd_theme_style_of_pair(int pair);
 
 /* One-letter name of a role for screen dumps ('n' normal, 'S' selected ...). */
-char pd_theme_role_letter(enum pd_role role);
-const char *pd_theme_role_name(enum pd_role role);
+char pd_theme_role_letter(enum pd_style role);
+const char *pd_theme_role_name(enum pd_style role);
 
 #endif

@@ -33,7 +33,7 @@ static void format(void *ctx, size_t i, struct pd_table_row *r)
   pd_table_row_set(r, 1, cities[i % 4]);
   pd_table_row_setf(r, 2, "%zu", (i * 7) % 1000);
   if (i % 4 == 2)
-    pd_table_row_set_role(r, PD_ROLE_URGENT);
+    pd_table_row_set_role(r, PD_STYLE_URGENT);
 }
 
 static const struct pd_table_ops ops = {format, NULL};

@@ -52,16 +52,16 @@ static void test_no_color_is_monochrome(void **state)
   setenv("NO_COLOR", "1", 1);
   open_headless("xterm-256color");
   assert_int_equal(pd_theme_mode(), PD_THEME_MONO);
-  a = pd_theme_attr(PD_ROLE_SELECTED);
+  a = pd_theme_attr(PD_STYLE_SELECTED);
   assert_int_equal(a, A_REVERSE);
   assert_int_equal(PAIR_NUMBER(a), 0);
-  assert_true(pd_theme_attr(PD_ROLE_BADGE_PRODUCTION) & A_REVERSE);
-  assert_true(pd_theme_attr(PD_ROLE_BADGE_PRODUCTION) & A_BOLD);
-  assert_true(pd_theme_attr(PD_ROLE_URGENT) & A_BOLD);
-  assert_true(pd_theme_attr(PD_ROLE_DUE_SOON) & A_UNDERLINE);
-  assert_int_equal(pd_theme_attr(PD_ROLE_NORMAL), A_NORMAL);
-  for (int r = 0; r < PD_ROLE_COUNT; r++)
-    assert_int_equal(PAIR_NUMBER(pd_theme_attr((enum pd_role)r)), 0);
+  assert_true(pd_theme_attr(PD_STYLE_BADGE_PRODUCTION) & A_REVERSE);
+  assert_true(pd_theme_attr(PD_STYLE_BADGE_PRODUCTION) & A_BOLD);
+  assert_true(pd_theme_attr(PD_STYLE_URGENT) & A_BOLD);
+  assert_true(pd_theme_attr(PD_STYLE_DUE_SOON) & A_UNDERLINE);
+  assert_int_equal(pd_theme_attr(PD_STYLE_NORMAL), A_NORMAL);
+  for (int r = 0; r < PD_STYLE_COUNT; r++)
+    assert_int_equal(PAIR_NUMBER(pd_theme_attr((enum pd_style)r)), 0);
   pd_term_close();
 }
 
@@ -82,13 +82,13 @@ static void test_256_colours(void **state)
   (void)state;
   open_headless("xterm-256color");
   assert_int_equal(pd_theme_mode(), PD_THEME_256);
-  a = pd_theme_attr(PD_ROLE_URGENT);
-  assert_int_equal(PAIR_NUMBER(a), PD_ROLE_URGENT + 1);
-  assert_int_equal(pd_theme_role_of_pair(PAIR_NUMBER(a)), PD_ROLE_URGENT);
+  a = pd_theme_attr(PD_STYLE_URGENT);
+  assert_int_equal(PAIR_NUMBER(a), PD_STYLE_URGENT + 1);
+  assert_int_equal(pd_theme_style_of_pair(PAIR_NUMBER(a)), PD_STYLE_URGENT);
   {
     short fg, bg;
 
-    pair_content((short)(PD_ROLE_BADGE_PRODUCTION + 1), &fg, &bg);
+    pair_content((short)(PD_STYLE_BADGE_PRODUCTION + 1), &fg, &bg);
     assert_int_equal(fg, 231); /* white on red */
     assert_int_equal(bg, 160);
   }
@@ -102,10 +102,10 @@ static void test_8_colours(void **state)
   (void)state;
   open_headless("xterm");
   assert_int_equal(pd_theme_mode(), PD_THEME_8);
-  pair_content((short)(PD_ROLE_BADGE_PRODUCTION + 1), &fg, &bg);
+  pair_content((short)(PD_STYLE_BADGE_PRODUCTION + 1), &fg, &bg);
   assert_int_equal(fg, COLOR_WHITE);
   assert_int_equal(bg, COLOR_RED);
-  pair_content((short)(PD_ROLE_URGENT + 1), &fg, &bg);
+  pair_content((short)(PD_STYLE_URGENT + 1), &fg, &bg);
   assert_int_equal(fg, COLOR_RED);
   pd_term_close();
 }
@@ -117,7 +117,7 @@ static void test_vt100_draws_in_monochrome(void **state)
   (void)state;
   open_headless("vt100");
   assert_int_equal(pd_theme_mode(), PD_THEME_MONO);
-  pd_draw_text(stdscr, 0, 0, 20, "selected \x1b[31m", pd_theme_attr(PD_ROLE_SELECTED), PD_DRAW_PAD);
+  pd_draw_text(stdscr, 0, 0, 20, "selected \x1b[31m", pd_theme_attr(PD_STYLE_SELECTED), PD_DRAW_PAD);
   wnoutrefresh(stdscr);
   doupdate();
   pd_term_row_text(0, row, sizeof row);
@@ -132,13 +132,13 @@ static void test_forced_mode_and_letters(void **state)
   (void)state;
   open_headless("xterm-256color");
   assert_int_equal(pd_theme_init(PD_THEME_MONO), PD_THEME_MONO);
-  assert_int_equal(pd_theme_attr(PD_ROLE_SELECTED), A_REVERSE);
+  assert_int_equal(pd_theme_attr(PD_STYLE_SELECTED), A_REVERSE);
   assert_int_equal(pd_theme_init(PD_THEME_8), PD_THEME_8);
   /* dump letters are unique */
-  for (i = 0; i < PD_ROLE_COUNT; i++)
-    for (j = i + 1; j < PD_ROLE_COUNT; j++)
-      assert_true(pd_theme_role_letter((enum pd_role)i) != pd_theme_role_letter((enum pd_role)j));
-  assert_string_equal(pd_theme_role_name(PD_ROLE_URGENT), "URGENT");
+  for (i = 0; i < PD_STYLE_COUNT; i++)
+    for (j = i + 1; j < PD_STYLE_COUNT; j++)
+      assert_true(pd_theme_role_letter((enum pd_style)i) != pd_theme_role_letter((enum pd_style)j));
+  assert_string_equal(pd_theme_role_name(PD_STYLE_URGENT), "URGENT");
   pd_term_close();
 }
 

@@ -151,8 +151,8 @@ static void test_tabs(void **state)
 static void test_bar_chart_at_80_columns(void **state)
 {
   struct pd_bar bars[] = {
-    {"overdue", 12, PD_ROLE_URGENT}, {"0-2 days", 3, PD_ROLE_DUE_SOON},
-    {"7-13 days", 40, PD_ROLE_BAR}, {"30+ days", 0, PD_ROLE_OK},
+    {"overdue", 12, PD_STYLE_URGENT}, {"0-2 days", 3, PD_STYLE_DUE_SOON},
+    {"7-13 days", 40, PD_STYLE_BAR}, {"30+ days", 0, PD_STYLE_OK},
   };
   int y;
 
@@ -191,12 +191,12 @@ static void test_detail_pane(void **state)
 
   (void)state;
   pd_detail_add_heading(d, "Request");
-  pd_detail_add_field(d, "Status", "in_progress", PD_ROLE_NORMAL);
-  pd_detail_add_field(d, "Account", "Mal\x1b]0;x\x07lory\nsecond line", PD_ROLE_NORMAL);
+  pd_detail_add_field(d, "Status", "in_progress", PD_STYLE_NORMAL);
+  pd_detail_add_field(d, "Account", "Mal\x1b]0;x\x07lory\nsecond line", PD_STYLE_NORMAL);
   pd_detail_add_blank(d);
   pd_detail_add_text(d, "First paragraph of a note that is long enough to wrap at forty columns.\n"
                         "Second \x1b[31mline.",
-                     PD_ROLE_NORMAL);
+                     PD_STYLE_NORMAL);
   werase(stdscr);
   pd_detail_draw(d, stdscr, (struct pd_rect){0, 0, 10, 40});
   assert_string_equal(row(0), "Request");
