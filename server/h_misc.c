@@ -35,12 +35,15 @@ int h_stats(struct req *r) {
   json_t *buckets = json_array();
   for (int i = 0; i < 7; i++)
     json_array_append_new(buckets, json_pack("{ss sI}", "bucket", bucket_names[i], "count", (json_int_t)s.buckets[i]));
-  return reply_json(r, 200,
-                    json_pack("{so sI sI sI sI sI sI so so so}", "open", open, "open_total", (json_int_t)open_total,
-                              "overdue", (json_int_t)s.overdue, "due_within_7_days", (json_int_t)s.due_within_7_days,
-                              "urgent", (json_int_t)s.urgent, "unassigned", (json_int_t)s.unassigned, "mine",
-                              (json_int_t)s.mine, "closed", closed, "by_days_left", buckets, "generated_at",
-                              json_time(r->now)));
+  json_t *o = json_pack("{so sI sI sI sI sI sI so so}", "open", open, "open_total", (json_int_t)open_total,
+                        "overdue", (json_int_t)s.overdue, "due_within_7_days", (json_int_t)s.due_within_7_days,
+                        "urgent", (json_int_t)s.urgent, "unassigned", (json_int_t)s.unassigned, "mine",
+                        (json_int_t)s.mine, "closed", closed, "by_days_left", buckets);
+  if (!o) return problem(r, PD_ERR_INTERNAL, "could not build the statistics");
+  /* The ETag covers the counts, not generated_at: If-None-Match gets 304 until a count changes. */
+  set_content_etag(r, o);
+  json_object_set_new(o, "generated_at", json_time(r->now));
+  return reply_json(r, 200, o);
 }
 
 /* Reply with a list page: {"items": [...], "next_cursor": ...}. */

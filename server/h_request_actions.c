@@ -154,6 +154,9 @@ int h_request_note(struct req *r) {
   struct st_request q;
   if (load_request(r, &q)) return -1;
   if (timeline(r, q.rowid, "note", text, NULL, NULL, NULL)) return -1;
+  /* A 201 names what it created: a note has no URL of its own, so Location
+   * names the request, whose timeline now holds it (and whose detail is the body). */
+  r->location = arena_printf(&r->arena, "/v1/requests/%s", q.id);
   /* the note text may name the customer: the audit entry records only its size */
   return save(r, &q, "request.note", json_pack("{sI}", "length", (json_int_t)utf8_length(text)), 201);
 }

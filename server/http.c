@@ -246,6 +246,12 @@ static void content_etag(const char *body, size_t len, char out[80]) {
   snprintf(out, 80, "\"c-%s\"", hex);
 }
 
+void set_content_etag(struct req *r, const json_t *v) {
+  char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+  if (text) content_etag(text, strlen(text), r->etag);
+  free(text);
+}
+
 static void add(struct MHD_Response *resp, const char *name, const char *value) {
   if (value && *value) MHD_add_response_header(resp, name, value);
 }

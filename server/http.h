@@ -64,6 +64,9 @@ int store_problem(struct req *r, int rc, const char *what);
 /* Sets a 2xx JSON response (steals obj). */
 int reply_json(struct req *r, int status, json_t *obj);
 void set_version_etag(struct req *r, int64_t version);
+/* A strong content ETag over v (for a GET whose body also carries something
+ * that changes on its own, like a generation time, which v leaves out). */
+void set_content_etag(struct req *r, const json_t *v);
 
 /* The value of a query parameter, or NULL. */
 const char *query_get(const struct req *r, const char *name);

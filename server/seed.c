@@ -51,7 +51,9 @@ static const char *account_name(struct gen *g, int i, char *buf, size_t bufsz, c
   const struct seed_name *l = &seed_last_names[rng_below(&g->rng, seed_last_count)];
   *handle_first = f->handle;
   *handle_last = l->handle;
-  if (i % 150 == 7) return seed_hostile_names[(size_t)(i / 150) % seed_hostile_count];
+  /* Every 50th account has a hostile name, so that 1000 accounts (the default)
+   * already show each of them once. */
+  if (i % 50 == 7) return seed_hostile_names[(size_t)(i / 50) % seed_hostile_count];
   snprintf(buf, bufsz, "%s %s", f->display, l->display);
   return buf;
 }

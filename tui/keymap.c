@@ -6,8 +6,10 @@
 #include <string.h>
 
 static const struct pd_keymap_entry table[] = {
-#define PD_ACTION(id, name, scope, keys, help) {PD_ACT_##id, name, scope, keys, help},
+#define PD_ACTION(id, name, scope, keys, help) {PD_ACT_##id, name, scope, keys, help, false},
+#define PD_WRITE_ACTION(id, name, scope, keys, help) {PD_ACT_##id, name, scope, keys, help, true},
 #include "tui/actions.def"
+#undef PD_WRITE_ACTION
 #undef PD_ACTION
 };
 
@@ -19,6 +21,8 @@ struct binding {
   enum pd_action action;
   const char *scope;
 };
+
+static bool hide_writes;
 
 static struct binding bindings[MAX_BINDINGS];
 static size_t nbindings;
@@ -262,7 +266,7 @@ void pd_keymap_help(const char *scope, pd_keymap_help_fn emit, void *ctx)
     for (i = 0; i < TABLE_LEN; i++) {
       char keys[128];
 
-      if (strcmp(table[i].scope, want) != 0)
+      if (strcmp(table[i].scope, want) != 0 || (hide_writes && table[i].writes))
         continue;
       keys_display(table[i].keys, keys, sizeof keys);
       emit(ctx, want, keys, table[i].help);
@@ -353,4 +357,16 @@ int pd_keymap_write_roff(FILE *f, const char *scope)
     }
   }
   return ferror(f) ? -1 : 0;
+}
+
+bool pd_action_writes(enum pd_action action)
+{
+  const struct pd_keymap_entry *e = entry(action);
+
+  return e && e->writes;
+}
+
+void pd_keymap_hide_writes(bool hide)
+{
+  hide_writes = hide;
 }

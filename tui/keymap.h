@@ -7,6 +7,7 @@
 #ifndef PD_TUI_KEYMAP_H
 #define PD_TUI_KEYMAP_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "tui/keys.h"
@@ -24,6 +25,7 @@ enum pd_action {
 struct pd_keymap_entry {
   enum pd_action action;
   const char *name, *scope, *keys, *help;
+  bool writes; /* declared with PD_WRITE_ACTION: changes data on the server */
 };
 
 /* The built-in table (rows of actions.def in order); *n gets its length. */
@@ -33,6 +35,10 @@ const struct pd_keymap_entry *pd_keymap_table(size_t *n);
 enum pd_action pd_action_from_name(const char *name);
 const char *pd_action_name(enum pd_action action);
 const char *pd_action_help(enum pd_action action);
+/* Does the action change data on the server (PD_WRITE_ACTION)? */
+bool pd_action_writes(enum pd_action action);
+/* Read-only sessions: pd_keymap_help (the `?` screen) leaves write actions out. */
+void pd_keymap_hide_writes(bool hide);
 
 /* The action bound to key in scope (NULL or "global": global only): the
  * scope's own binding wins over the global one. PD_ACT_NONE when unbound. */

@@ -122,8 +122,6 @@ static int spawn_server(struct pd_test_server *s, int rate_limit, int port) {
   return -1;
 }
 
-static int saved_rate_limit;
-
 int pd_test_server_start(struct pd_test_server *s, const struct pd_test_server_opts *opts) {
   struct pd_test_server_opts none = {0};
   if (!opts) opts = &none;
@@ -152,7 +150,7 @@ int pd_test_server_start(struct pd_test_server *s, const struct pd_test_server_o
   if (add_user(s, "vera", "viewer", s->viewer) || add_user(s, "alice", "agent", s->agent) ||
       add_user(s, "bob", "agent", s->agent2) || add_user(s, "sam", "supervisor", s->supervisor))
     return -1;
-  saved_rate_limit = opts->rate_limit;
+  s->rate_limit = opts->rate_limit;
   return spawn_server(s, opts->rate_limit, 0);
 }
 
@@ -160,7 +158,7 @@ int pd_test_server_restart(struct pd_test_server *s) {
   if (s->pid) pd_test_server_kill(s, false);
   /* Same port, so clients configured with the old URL reconnect; retry while the port lingers. */
   for (int i = 0; i < 100; i++) {
-    if (spawn_server(s, saved_rate_limit, s->port) == 0) return 0;
+    if (spawn_server(s, s->rate_limit, s->port) == 0) return 0;
     sleep_ms(100);
   }
   return -1;
@@ -172,6 +170,27 @@ void pd_test_server_kill(struct pd_test_server *s, bool hard) {
   int status;
   while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR) {}
   s->pid = 0;
+}
+
+int pd_test_server_sanitizer_reports(const struct pd_test_server *s) {
+  char path[PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s/stderr.log", s->dir);
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  static const char *const markers[] = {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"};
+  char line[4096];
+  int found = 0;
+  while (fgets(line, sizeof line, f)) {
+    for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
+      if (strstr(line, markers[i])) {
+        fprintf(stderr, "harness: privdeskd sanitizer report (%s): %s", path, line);
+        found++;
+        break;
+      }
+    }
+  }
+  fclose(f);
+  return found;
 }
 
 void pd_test_server_stop(struct pd_test_server *s) {

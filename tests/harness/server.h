@@ -32,6 +32,7 @@ struct pd_test_server {
   char agent2[PD_TEST_TOKEN_MAX];     /* user "bob" */
   char supervisor[PD_TEST_TOKEN_MAX]; /* user "sam" */
   bool keep_dir;
+  int rate_limit;           /* the --rate-limit this server runs with (kept for restarts) */
 };
 
 /* Returns 0 when the server answers /healthz; on failure prints why to stderr. */
@@ -42,6 +43,12 @@ int pd_test_server_restart(struct pd_test_server *s);
 void pd_test_server_stop(struct pd_test_server *s);
 /* Stops the process only (SIGKILL when hard), keeping the directory for a restart. */
 void pd_test_server_kill(struct pd_test_server *s, bool hard);
+/* Scans the server's stderr.log (every run since start) for sanitizer reports
+ * ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"),
+ * prints each to stderr and returns how many there were. Call it after
+ * pd_test_server_kill and before pd_test_server_stop removes the directory;
+ * test groups fail their teardown when it is not 0. */
+int pd_test_server_sanitizer_reports(const struct pd_test_server *s);
 /* Runs `privdeskd ARGS... --db <db>` and captures stdout (trimmed) into out. */
 int pd_test_privdeskd_run(const struct pd_test_server *s, char *out, size_t outsz, const char *const *args);
 
