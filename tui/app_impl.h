@@ -24,7 +24,7 @@ struct pd_app {
   char *name;
   struct pd_header header;
   char *hdr_strings[5];
-  struct pd_status status;
+  struct pd_statusline status;
   char default_hints[160];
 
   struct pd_cmdline cmd;

@@ -19,6 +19,15 @@ static bool is_hidden_format(uint32_t cp)
          (cp >= 0xE0000 && cp <= 0xE007F);
 }
 
+/* Variation selectors ask for emoji or text presentation. Terminals disagree
+ * on the width they give "U+1F3F3 U+FE0F" (1 or 2 columns) while wcwidth()
+ * says 1, so keeping them would break column alignment; the base character
+ * alone is displayed the same everywhere. They carry no text of their own. */
+static bool is_variation_selector(uint32_t cp)
+{
+  return (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
 static bool is_joiner(uint32_t cp)
 {
   return cp == 0x200C || cp == 0x200D;
@@ -27,7 +36,7 @@ static bool is_joiner(uint32_t cp)
 /* A non-ASCII character that is printed as itself in a UTF-8 locale. */
 static bool prints_raw(uint32_t cp)
 {
-  if (cp < 0xA0 || is_hidden_format(cp) || is_joiner(cp))
+  if (cp < 0xA0 || is_hidden_format(cp) || is_joiner(cp) || is_variation_selector(cp))
     return false;
   return iswprint((wint_t)cp) != 0;
 }
@@ -141,12 +150,20 @@ size_t pd_sanitize(char *dst, size_t dstsize, const char *src, size_t srclen, un
       prev_raw_wide = false;
       continue;
     }
+    if (is_variation_selector(cp) && prev_raw_wide) {
+      i += (size_t)n; /* dropped: see is_variation_selector */
+      continue;
+    }
     if (is_joiner(cp)) {
       uint32_t next;
       int m = pd_utf8_decode(src + i + n, srclen - i - (size_t)n, &next);
-      bool keep = prev_raw_wide && m > 0 && prints_raw(next);
+      bool joins = prev_raw_wide && m > 0 && prints_raw(next);
 
-      if (keep ? put(&o, src + i, (size_t)n) : put_cp_escape(&o, cp))
+      /* Between two characters (an emoji sequence) the joiner is dropped: some
+       * terminals would merge the sequence into one glyph narrower than
+       * wcwidth() counts, shifting every column after it. Elsewhere it is
+       * shown. */
+      if (joins || put_cp_escape(&o, cp))
         i += (size_t)n;
       prev_raw_wide = false; /* a joiner never joins a joiner */
       continue;

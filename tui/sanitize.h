@@ -29,10 +29,14 @@
  *   anything iswprint() rejects in the current locale (unassigned code
  *   points, U+2028 ...)       \u{...}
  *
- * Zero-width joiner U+200D and non-joiner U+200C are kept when they sit
+ * Zero-width joiner U+200D and non-joiner U+200C are dropped when they sit
  * between two printable non-ASCII characters (emoji sequences such as
- * "man ZWJ woman ZWJ girl", Persian and Indic text) in a UTF-8 locale, and
- * escaped elsewhere.
+ * "man ZWJ woman ZWJ girl", Persian and Indic text) and escaped elsewhere;
+ * variation selectors (U+FE00-U+FE0F, U+E0100-U+E01EF) are dropped after a
+ * printable character and escaped elsewhere. Terminals disagree with wcwidth()
+ * (and with each other) about the width of joined sequences and of emoji
+ * presentation selectors; without them every terminal shows the parts at the
+ * widths wcwidth() gives, so columns stay aligned. They carry no text.
  *
  * Non-UTF-8 locale (LANG=C, POSIX, Latin-1): every non-ASCII character
  * becomes '?'. The terminal's encoding is unknown there, and raw UTF-8 bytes

@@ -9,12 +9,12 @@
 #include "tui/utf8.h"
 #include "tui/width.h"
 
-void pd_status_init(struct pd_status *s)
+void pd_status_init(struct pd_statusline *s)
 {
   memset(s, 0, sizeof *s);
 }
 
-void pd_status_set_message(struct pd_status *s, enum pd_severity sev, const char *text,
+void pd_status_set_message(struct pd_statusline *s, enum pd_severity sev, const char *text,
                            uint64_t now, long timeout_ms)
 {
   snprintf(s->msg, sizeof s->msg, "%s", text ? text : "");
@@ -22,13 +22,13 @@ void pd_status_set_message(struct pd_status *s, enum pd_severity sev, const char
   s->expires = timeout_ms > 0 ? now + (uint64_t)timeout_ms : 0;
 }
 
-void pd_status_clear_message(struct pd_status *s)
+void pd_status_clear_message(struct pd_statusline *s)
 {
   s->msg[0] = '\0';
   s->expires = 0;
 }
 
-bool pd_status_expire(struct pd_status *s, uint64_t now)
+bool pd_status_expire(struct pd_statusline *s, uint64_t now)
 {
   if (s->msg[0] == '\0' || s->expires == 0 || now < s->expires)
     return false;
@@ -36,17 +36,17 @@ bool pd_status_expire(struct pd_status *s, uint64_t now)
   return true;
 }
 
-void pd_status_set_hints(struct pd_status *s, const char *hints)
+void pd_status_set_hints(struct pd_statusline *s, const char *hints)
 {
   snprintf(s->hints, sizeof s->hints, "%s", hints ? hints : "");
 }
 
-void pd_status_set_right(struct pd_status *s, const char *text)
+void pd_status_set_right(struct pd_statusline *s, const char *text)
 {
   snprintf(s->right, sizeof s->right, "%s", text ? text : "");
 }
 
-bool pd_status_set_busy(struct pd_status *s, int busy)
+bool pd_status_set_busy(struct pd_statusline *s, int busy)
 {
   bool was = s->busy > 0;
 
@@ -54,7 +54,7 @@ bool pd_status_set_busy(struct pd_status *s, int busy)
   return was != (s->busy > 0);
 }
 
-void pd_status_tick(struct pd_status *s)
+void pd_status_tick(struct pd_statusline *s)
 {
   s->frame++;
 }
@@ -72,7 +72,7 @@ const char *pd_spinner_frame(unsigned i)
   return ascii[i % 4];
 }
 
-void pd_status_draw(const struct pd_status *s, WINDOW *win, int y, int x, int width)
+void pd_status_draw(const struct pd_statusline *s, WINDOW *win, int y, int x, int width)
 {
   attr_t base = pd_theme_attr(PD_STYLE_STATUS);
   int col = x, end = x + width, rw = 0;

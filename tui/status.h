@@ -14,7 +14,7 @@
 
 enum pd_severity { PD_MSG_INFO, PD_MSG_ERROR };
 
-struct pd_status {
+struct pd_statusline {
   char msg[512];
   enum pd_severity sev;
   uint64_t expires;   /* monotonic ms; 0: until replaced or cleared */
@@ -24,22 +24,22 @@ struct pd_status {
   unsigned frame;     /* spinner frame */
 };
 
-void pd_status_init(struct pd_status *s);
+void pd_status_init(struct pd_statusline *s);
 /* timeout_ms 0: no timeout. now: pd_loop_now_ms(). */
-void pd_status_set_message(struct pd_status *s, enum pd_severity sev, const char *text,
+void pd_status_set_message(struct pd_statusline *s, enum pd_severity sev, const char *text,
                            uint64_t now, long timeout_ms);
-void pd_status_clear_message(struct pd_status *s);
+void pd_status_clear_message(struct pd_statusline *s);
 /* Clears an expired message; true when it did (redraw). */
-bool pd_status_expire(struct pd_status *s, uint64_t now);
-void pd_status_set_hints(struct pd_status *s, const char *hints);
-void pd_status_set_right(struct pd_status *s, const char *text);
+bool pd_status_expire(struct pd_statusline *s, uint64_t now);
+void pd_status_set_hints(struct pd_statusline *s, const char *hints);
+void pd_status_set_right(struct pd_statusline *s, const char *text);
 /* Sets the in-flight count; returns true when the spinner appears or goes. */
-bool pd_status_set_busy(struct pd_status *s, int busy);
-void pd_status_tick(struct pd_status *s);
+bool pd_status_set_busy(struct pd_statusline *s, int busy);
+void pd_status_tick(struct pd_statusline *s);
 
 /* The spinner frame i ("⠋" ... in UTF-8, "|/-\" otherwise). */
 const char *pd_spinner_frame(unsigned i);
 
-void pd_status_draw(const struct pd_status *s, WINDOW *win, int y, int x, int width);
+void pd_status_draw(const struct pd_statusline *s, WINDOW *win, int y, int x, int width);
 
 #endif
