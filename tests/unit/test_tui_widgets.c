@@ -96,7 +96,7 @@ static void test_draw_text_sanitises_and_cuts(void **state)
 
 static void test_status_line(void **state)
 {
-  struct pd_status st;
+  struct pd_statusline st;
   char *r;
 
   (void)state;
