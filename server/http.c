@@ -23,6 +23,7 @@
 #include "server/http.h"
 #include "server/ids.h"
 #include "server/json_in.h"
+#include "server/metrics.h"
 #include "server/ratelimit.h"
 #include "server/routes.h"
 #include "server/server.h"
@@ -578,6 +579,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   struct pending *p = *con_cls;
   if (!p) return;
   log_request(srv, p, conn);
+  int n_routes;
+  const struct route *routes = route_table(&n_routes);
+  metrics_observe(p->route ? (int)(p->route - routes) : -1, p->r.status, (double)(mono_ns() - p->started_ns) / 1e9);
   json_decref(p->r.json);
   json_decref(p->r.body_json);
   free(p->r.body);
@@ -627,6 +631,27 @@ bad:
   return false;
 }
 
+/* A PEM file into memory (at most 1 MiB). NULL with a message on failure. */
+static char *read_pem(const char *path, const char *what) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "privdeskd: cannot read the TLS %s %s: %s\n", what, path, strerror(errno));
+    return NULL;
+  }
+  enum { PEM_MAX = 1 << 20 };
+  char *buf = malloc(PEM_MAX + 1);
+  size_t n = buf ? fread(buf, 1, PEM_MAX + 1, f) : 0;
+  fclose(f);
+  if (buf) buf[n <= PEM_MAX ? n : PEM_MAX] = '\0';
+  if (!buf || n == 0 || n > PEM_MAX || !strstr(buf, "-----BEGIN ")) {
+    if (buf) sodium_memzero(buf, n);
+    free(buf);
+    fprintf(stderr, "privdeskd: the TLS %s %s is not a PEM file\n", what, path);
+    return NULL;
+  }
+  return buf;
+}
+
 static void write_port_file(const char *path, unsigned port) {
   char tmp[4096];
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -670,17 +695,45 @@ int server_run(struct store *store, const struct server_config *cfg) {
   pthread_sigmask(SIG_BLOCK, &stop, NULL);
   signal(SIGPIPE, SIG_IGN);
 
-  struct MHD_Daemon *d = MHD_start_daemon(
-      MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, &srv,
-      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-      MHD_OPTION_END);
+  char *cert = NULL, *key = NULL;
+  if ((cfg->tls_cert != NULL) != (cfg->tls_key != NULL)) {
+    fprintf(stderr, "privdeskd: HTTPS needs both --tls-cert and --tls-key\n");
+    goto fail;
+  }
+  unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  if (cfg->tls_cert) {
+    if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      fprintf(stderr, "privdeskd: this libmicrohttpd was built without TLS support\n");
+      goto fail;
+    }
+    if (!(cert = read_pem(cfg->tls_cert, "certificate")) || !(key = read_pem(cfg->tls_key, "private key"))) goto fail;
+    flags |= MHD_USE_TLS;
+  }
+  struct MHD_OptionItem options[16];
+  int n = 0;
+  options[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &addr};
+  options[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
+  options[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, &srv};
+  options[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL};
+  options[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, 1000, NULL};
+  options[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL};
+  if (cert) {
+    options[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, cert};
+    options[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, key};
+    /* TLS 1.2 and 1.3 only */
+    options[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0,
+                                           (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"};
+  }
+  options[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+  struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_ARRAY, options,
+                                          MHD_OPTION_END);
+  /* the key lives on in the TLS library; our copy goes */
+  if (key) sodium_memzero(key, strlen(key));
+  free(key);
+  free(cert);
   if (!d) {
     fprintf(stderr, "privdeskd: cannot listen on %s: %s\n", cfg->listen, strerror(errno));
-    ratelimit_free(srv.limiter);
-    if (srv.log_fd >= 0) close(srv.log_fd);
-    return 1;
+    goto fail;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   unsigned port = info ? info->port : 0;
@@ -689,8 +742,8 @@ int server_run(struct store *store, const struct server_config *cfg) {
     inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof host);
   else
     inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, host, sizeof host);
-  fprintf(stderr, "privdeskd: listening on http://%s%s%s:%u (%u threads)\n", addr.ss_family == AF_INET6 ? "[" : "",
-          host, addr.ss_family == AF_INET6 ? "]" : "", port, threads);
+  fprintf(stderr, "privdeskd: listening on %s://%s%s%s:%u (%u threads)\n", cfg->tls_cert ? "https" : "http",
+          addr.ss_family == AF_INET6 ? "[" : "", host, addr.ss_family == AF_INET6 ? "]" : "", port, threads);
   if (cfg->port_file) write_port_file(cfg->port_file, port);
 
   int sig = 0;
@@ -708,4 +761,8 @@ int server_run(struct store *store, const struct server_config *cfg) {
   if (srv.log_fd >= 0) close(srv.log_fd);
   fprintf(stderr, "privdeskd: stopped\n");
   return 0;
+fail:
+  ratelimit_free(srv.limiter);
+  if (srv.log_fd >= 0) close(srv.log_fd);
+  return 1;
 }

@@ -24,6 +24,7 @@ libpdserver_a_SOURCES = \
 	server/http.c server/http.h server/server.h \
 	server/ids.c server/ids.h \
 	server/json_in.c server/json_in.h \
+	server/metrics.c server/metrics.h \
 	server/ratelimit.c server/ratelimit.h \
 	server/render.c server/render.h \
 	server/routes.c server/routes.h \

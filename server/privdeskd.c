@@ -23,9 +23,10 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  serve --db FILE [--listen ADDR:PORT] [--log FILE] [--port-file FILE]\n"
-    "        [--rate-limit N] [--threads N]\n"
+    "        [--rate-limit N] [--threads N] [--tls-cert FILE --tls-key FILE]\n"
     "                        serve the REST API (default 127.0.0.1:8080;\n"
-    "                        port 0 picks a free port and --port-file records it)\n"
+    "                        port 0 picks a free port and --port-file records it;\n"
+    "                        with --tls-cert and --tls-key it serves HTTPS)\n"
     "  user add NAME --role viewer|agent|supervisor --db FILE [--quiet]\n"
     "                        create a staff user and print its token once\n"
     "  user revoke NAME --db FILE\n"
@@ -73,6 +74,7 @@ static int cmd_serve(int argc, char **argv) {
     {"listen", required_argument, 0, 'l'}, {"db", required_argument, 0, 'd'},
     {"log", required_argument, 0, 'L'},    {"port-file", required_argument, 0, 'p'},
     {"rate-limit", required_argument, 0, 'r'}, {"threads", required_argument, 0, 't'},
+    {"tls-cert", required_argument, 0, 'c'}, {"tls-key", required_argument, 0, 'k'},
     {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   struct server_config cfg = {.listen = "127.0.0.1:8080", .rate_limit = 50};
   const char *db = NULL;
@@ -98,6 +100,8 @@ static int cmd_serve(int argc, char **argv) {
       }
       cfg.threads = (int)v;
       break;
+    case 'c': cfg.tls_cert = optarg; break;
+    case 'k': cfg.tls_key = optarg; break;
     case 'h': return usage(stdout, 0);
     default: return usage(stderr, 2);
     }

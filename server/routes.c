@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "server/metrics.h"
+
 static const char *const q_accounts[] = {"q", "limit", "cursor", NULL};
 static const char *const q_requests[] = {"status", "type", "assignee", "priority", "overdue", "due_before",
                                          "account_id", "q", "sort", "limit", "cursor", NULL};
@@ -10,6 +12,8 @@ static const char *const q_audit[] = {"account_id", "actor", "action", "limit", 
 
 static const struct route routes[] = {
   {HTTP_GET, "/healthz", h_healthz, PD_ACT_READ, ROUTE_PUBLIC, NULL},
+  /* counts only, no personal data: scraped without a token, like /healthz */
+  {HTTP_GET, "/metrics", h_metrics, PD_ACT_READ, ROUTE_PUBLIC, NULL},
   {HTTP_GET, "/v1/me", h_me, PD_ACT_READ, 0, NULL},
   {HTTP_GET, "/v1/stats", h_stats, PD_ACT_READ, 0, NULL},
   {HTTP_GET, "/v1/accounts", h_accounts_list, PD_ACT_READ, 0, q_accounts},

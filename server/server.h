@@ -10,6 +10,8 @@ struct server_config {
   const char *port_file; /* written with the bound port once listening, NULL = none */
   double rate_limit;     /* requests per second per token, 0 = unlimited */
   int threads;           /* worker threads, 0 = automatic */
+  const char *tls_cert;  /* PEM certificate (chain) file: serve HTTPS; needs tls_key */
+  const char *tls_key;   /* PEM private key file */
 };
 
 /* Serves until SIGINT or SIGTERM, then finishes in-flight requests and
