@@ -11,3 +11,4 @@ include tests/unit/api.mk
 include tests/api/local.mk
 include tests/e2e/local.mk
 include tests/fuzz/local.mk
+include tests/screens/local.mk

@@ -79,6 +79,7 @@ static void push(struct pd_app *app, struct pd_screen *s, bool leave_top)
     s->ops->resize(s, app, app->rows - 3, app->cols);
   if (s->ops->enter)
     s->ops->enter(s, app);
+  pd_app__update_hints(app); /* enter() may choose the hints (e.g. by role) */
 }
 
 void pd_app_push(struct pd_app *app, struct pd_screen *s)
@@ -106,6 +107,7 @@ void pd_app__remove_screen(struct pd_app *app, struct pd_screen *s, bool enter_n
 
     if (top->ops->enter)
       top->ops->enter(top, app);
+    pd_app__update_hints(app);
   }
   if (app->depth == 0 && enter_next)
     pd_app_quit(app);

@@ -142,7 +142,8 @@ size_t pd_app_breadcrumb(const struct pd_app *app, char *buf, size_t size);
 void pd_app_deliver(struct pd_app *app, uint64_t screen_id, int kind, void *payload,
                     void (*free_payload)(void *));
 
-/* Marks regions dirty (PD_REDRAW_* bits). */
+/* Marks regions dirty (PD_REDRAW_* bits). Redrawing the status line also
+ * picks up the top screen's current hints. */
 void pd_app_redraw(struct pd_app *app, unsigned what);
 
 /* A message in the status line: info for 4 s, errors for 10 s. */
@@ -162,6 +163,9 @@ void pd_app_set_status_right(struct pd_app *app, const char *text);
  * when the dialog closes). done gets yes = true when confirmed. */
 typedef void (*pd_confirm_done_fn)(struct pd_app *app, bool yes, void *ctx);
 void pd_app_confirm(struct pd_app *app, struct pd_confirm *c, pd_confirm_done_fn done, void *ctx);
+/* Inside done: the text a confirmed typed confirmation received ("" else),
+ * so a caller can send what the person typed, not what was expected. */
+const char *pd_app_confirm_typed(const struct pd_app *app);
 
 /* A one-line prompt in the status line (filters, notes, reasons). */
 struct pd_prompt_opts {

@@ -37,6 +37,7 @@ struct pd_app {
   struct pd_confirm confirm;
   pd_confirm_done_fn confirm_done;
   void *confirm_ctx;
+  char confirm_typed[512]; /* what a typed confirmation received, during its done callback */
 
   pd_timer_id spinner_timer, msg_timer;
   int key_handle;

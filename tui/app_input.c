@@ -17,6 +17,8 @@ void pd_app_redraw(struct pd_app *app, unsigned what)
   app->dirty |= what & (PD_REDRAW_BODY | PD_REDRAW_STATUS | PD_REDRAW_HEADER | PD_REDRAW_ALL);
   if (what & PD_REDRAW_ALL)
     app->body_full = true;
+  if (what & (PD_REDRAW_STATUS | PD_REDRAW_ALL))
+    pd_app__update_hints(app); /* the top screen may have changed its hints */
 }
 
 void pd_app_quit(struct pd_app *app)
@@ -182,6 +184,8 @@ static void close_confirm(struct pd_app *app, bool yes)
   pd_confirm_done_fn done = app->confirm_done;
   void *ctx = app->confirm_ctx;
 
+  snprintf(app->confirm_typed, sizeof app->confirm_typed, "%s",
+           app->confirm.kind == PD_CONFIRM_TYPED && yes ? pd_lineedit_text(&app->confirm.input) : "");
   pd_confirm_free(&app->confirm);
   app->confirm_open = false;
   app->confirm_done = NULL;
@@ -189,6 +193,11 @@ static void close_confirm(struct pd_app *app, bool yes)
   app->body_full = true;
   if (done)
     done(app, yes, ctx);
+}
+
+const char *pd_app_confirm_typed(const struct pd_app *app)
+{
+  return app->confirm_typed;
 }
 
 void pd_app_confirm(struct pd_app *app, struct pd_confirm *c, pd_confirm_done_fn done, void *ctx)

@@ -209,3 +209,28 @@ e2e_pane_title() { tmux -L "$e2e_socket" display-message -p -t "$1" '#{pane_titl
 e2e_end() {
   [[ $e2e_fail_count -eq 0 ]]
 }
+
+# e2e_headless ROWS COLS USER SCRIPT [privdesk options...]: runs the console
+# headless (tui/script.h: keys from SCRIPT, `!dump FILE` writes the virtual
+# screen) in $e2e_dir, so dumps land there. Returns the console's status.
+e2e_headless() {
+  local rows=$1 cols=$2 user=$3 script=$4
+  shift 4
+  (cd "$e2e_dir" && PRIVDESK_TEST_SCRIPT="$script" PRIVDESK_TEST_SIZE="${rows}x${cols}" LANG="${E2E_LANG:-C.UTF-8}" \
+    "$e2e_privdesk" --server "$e2e_url" --token-file "$e2e_dir/$user.token" "$@" 2>>"$e2e_dir/headless.err")
+}
+
+# e2e_dump_has FILE TEXT: the dump (in $e2e_dir) contains TEXT.
+e2e_dump_has() {
+  grep -qF -- "$2" "$e2e_dir/$1" && return 0
+  e2e_fail "expected \"$2\" in $1:"
+  e2e_diag < "$e2e_dir/$1"
+  return 1
+}
+
+e2e_dump_lacks() {
+  grep -qF -- "$2" "$e2e_dir/$1" || return 0
+  e2e_fail "did not expect \"$2\" in $1:"
+  e2e_diag < "$e2e_dir/$1"
+  return 1
+}
