@@ -7,7 +7,6 @@ libpdscreens_a_SOURCES = \
 	screens/commands.c \
 	screens/format.c screens/format.h \
 	screens/report.c screens/report.h \
-	screens/placeholder.c screens/placeholder.h \
 	screens/bulk.c screens/bulk.h \
 	screens/queue.c \
 	screens/request.c screens/request_view.c screens/request_view.h \
