@@ -1,10 +1,12 @@
 # screens/: the console's screens and privdesk itself. Uses both tui/ and api/.
 
 noinst_LIBRARIES += libpdscreens.a
-libpdscreens_a_CFLAGS = $(PD_TUI_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+libpdscreens_a_CFLAGS = $(PD_TUI_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(INIH_CFLAGS)
 libpdscreens_a_SOURCES = \
 	screens/console.c screens/console.h \
+	screens/cli.c screens/cli.h \
 	screens/commands.c \
+	screens/profiles.c screens/profiles.h \
 	screens/format.c screens/format.h \
 	screens/report.c screens/report.h \
 	screens/bulk.c screens/bulk.h \
@@ -19,7 +21,7 @@ libpdscreens_a_SOURCES = \
 	screens/picker.c screens/picker.h \
 	screens/audit.c
 
-PD_CONSOLE_LIBS = libpdscreens.a libpdapi.a libpdtui.a $(CURL_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS) $(NCURSES_LIBS)
+PD_CONSOLE_LIBS = libpdscreens.a libpdapi.a libpdtui.a $(CURL_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS) $(NCURSES_LIBS) $(INIH_LIBS)
 
 bin_PROGRAMS += privdesk
 privdesk_SOURCES = screens/main.c

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct pd_keymap_entry table[] = {
@@ -23,6 +24,21 @@ struct binding {
 };
 
 static bool hide_writes;
+
+/* The keys in effect per row: the table's defaults, or a user's override
+ * (pd_keymap_override). Help and lookups use these. */
+static const char *row_keys[TABLE_LEN];
+static char *override_keys[TABLE_LEN];
+
+static const char *keys_of(size_t row)
+{
+  return row_keys[row] ? row_keys[row] : table[row].keys;
+}
+
+static size_t row_of(const struct pd_keymap_entry *e)
+{
+  return (size_t)(e - table);
+}
 
 static struct binding bindings[MAX_BINDINGS];
 static size_t nbindings;
@@ -113,10 +129,11 @@ static void parse_table(void)
 
   if (parsed)
     return;
+  nbindings = 0;
   for (i = 0; i < TABLE_LEN; i++) {
     struct add_ctx a = {&table[i]};
 
-    each_key(table[i].keys, add_binding, &a, NULL);
+    each_key(keys_of(i), add_binding, &a, NULL);
   }
   parsed = true;
 }
@@ -159,7 +176,7 @@ int pd_keymap_keys(enum pd_action action, pd_key *out, int max)
 
   if (e == NULL)
     return 0;
-  each_key(e->keys, collect, &c, NULL);
+  each_key(keys_of(row_of(e)), collect, &c, NULL);
   return c.n < max ? c.n : max;
 }
 
@@ -196,7 +213,7 @@ size_t pd_keymap_keys_display(enum pd_action action, char *buf, size_t size)
       buf[0] = '\0';
     return 0;
   }
-  return keys_display(e->keys, buf, size);
+  return keys_display(keys_of(row_of(e)), buf, size);
 }
 
 struct check_ctx {
@@ -268,7 +285,7 @@ void pd_keymap_help(const char *scope, pd_keymap_help_fn emit, void *ctx)
 
       if (strcmp(table[i].scope, want) != 0 || (hide_writes && table[i].writes))
         continue;
-      keys_display(table[i].keys, keys, sizeof keys);
+      keys_display(keys_of(i), keys, sizeof keys);
       emit(ctx, want, keys, table[i].help);
     }
   }
@@ -369,4 +386,51 @@ bool pd_action_writes(enum pd_action action)
 void pd_keymap_hide_writes(bool hide)
 {
   hide_writes = hide;
+}
+
+int pd_keymap_override(const char *name, const char *scope, const char *keys, char *err, size_t errsize)
+{
+  static struct pd_keymap_entry trial[TABLE_LEN];
+  char dummy[1];
+  size_t i, matched = 0;
+
+  if (!err || !errsize) {
+    err = dummy;
+    errsize = sizeof dummy;
+  }
+  for (i = 0; i < TABLE_LEN; i++) {
+    trial[i] = table[i];
+    trial[i].keys = keys_of(i);
+    if (strcmp(table[i].name, name) == 0 && (!scope || strcmp(table[i].scope, scope) == 0)) {
+      trial[i].keys = keys;
+      matched++;
+    }
+  }
+  if (matched == 0) {
+    snprintf(err, errsize, "no action %s%s%s", scope ? scope : "", scope ? "." : "", name);
+    return -1;
+  }
+  if (pd_keymap_validate(trial, TABLE_LEN, err, errsize) != 0)
+    return -1;
+  for (i = 0; i < TABLE_LEN; i++) {
+    if (trial[i].keys != keys)
+      continue;
+    free(override_keys[i]);
+    override_keys[i] = strdup(keys);
+    row_keys[i] = override_keys[i];
+  }
+  parsed = false; /* rebuild the bindings */
+  return 0;
+}
+
+void pd_keymap_reset(void)
+{
+  size_t i;
+
+  for (i = 0; i < TABLE_LEN; i++) {
+    free(override_keys[i]);
+    override_keys[i] = NULL;
+    row_keys[i] = NULL;
+  }
+  parsed = false;
 }

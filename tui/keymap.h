@@ -37,6 +37,15 @@ const char *pd_action_name(enum pd_action action);
 const char *pd_action_help(enum pd_action action);
 /* Does the action change data on the server (PD_WRITE_ACTION)? */
 bool pd_action_writes(enum pd_action action);
+/* A user's key override (configuration): every action named name (in scope,
+ * or in every scope when scope is NULL) gets keys ("T <C-t>") instead of its
+ * defaults. Refused, with the reason in err and nothing changed, when the
+ * action is unknown, a notation is bad or a key would then be bound twice in
+ * one scope. Help, lookups and pd_keymap_keys follow the override. */
+int pd_keymap_override(const char *name, const char *scope, const char *keys, char *err, size_t errsize);
+/* Back to the table's defaults (frees the overrides). */
+void pd_keymap_reset(void);
+
 /* Read-only sessions: pd_keymap_help (the `?` screen) leaves write actions out. */
 void pd_keymap_hide_writes(bool hide);
 

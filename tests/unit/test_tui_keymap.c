@@ -240,6 +240,33 @@ static void test_roff(void **state)
   free(roff);
 }
 
+static void test_override(void **state)
+{
+  char err[160];
+  char shown[64];
+
+  (void)state;
+  /* take in the queue only: T instead of t */
+  assert_int_equal(pd_keymap_override("take", "queue", "T <C-t>", err, sizeof err), 0);
+  assert_int_equal(pd_keymap_lookup('T', "queue"), PD_ACT_QUEUE_TAKE);
+  assert_int_equal(pd_keymap_lookup(PD_CTRL('t'), "queue"), PD_ACT_QUEUE_TAKE);
+  assert_int_not_equal(pd_keymap_lookup('t', "queue"), PD_ACT_QUEUE_TAKE);
+  assert_int_equal(pd_keymap_lookup('t', "request"), PD_ACT_REQ_TAKE); /* other scopes keep theirs */
+  pd_keymap_keys_display(PD_ACT_QUEUE_TAKE, shown, sizeof shown);
+  assert_string_equal(shown, "T, C-t");
+  /* a key already bound in the scope: refused, nothing changed */
+  assert_int_equal(pd_keymap_override("move-down", NULL, "k", err, sizeof err), -1);
+  assert_non_null(strstr(err, "bound twice"));
+  assert_int_equal(pd_keymap_lookup('j', NULL), PD_ACT_MOVE_DOWN);
+  /* unknown action and bad notation */
+  assert_int_equal(pd_keymap_override("no-such-action", NULL, "z", err, sizeof err), -1);
+  assert_non_null(strstr(err, "no action"));
+  assert_int_equal(pd_keymap_override("refresh", NULL, "<Nope>", err, sizeof err), -1);
+  pd_keymap_reset();
+  assert_int_equal(pd_keymap_lookup('t', "queue"), PD_ACT_QUEUE_TAKE);
+  assert_int_equal(pd_keymap_lookup('T', "queue"), PD_ACT_NONE);
+}
+
 static void test_action_keys(void **state)
 {
   pd_key keys[8];
@@ -263,6 +290,7 @@ int main(void)
     cmocka_unit_test(test_builtin_table_is_valid),
     cmocka_unit_test(test_duplicate_key_detected),
     cmocka_unit_test(test_lookup),
+    cmocka_unit_test(test_override),
     cmocka_unit_test(test_help_has_every_global_key),
     cmocka_unit_test(test_roff),
     cmocka_unit_test(test_action_keys),
