@@ -190,6 +190,23 @@ void console_error(struct console *con, const struct pd_error *e, const char *wh
     pd_app_message(con->app, PD_MSG_ERROR, "Could not %s: forbidden for your role (%s)%s%s", what,
                    con->have_me ? pd_role_name(con->role) : "?", e->detail[0] ? ": " : "", e->detail);
     return;
+  case PD_E_TLS: {
+    /* a connection problem, whatever the action: name it and what to do */
+    static const char untrusted[] = "TLS: certificate not trusted";
+    if (strncmp(e->message, untrusted, sizeof untrusted - 1) == 0)
+      pd_app_message(con->app, PD_MSG_ERROR, "%s (use --ca-file)%s", untrusted, e->message + sizeof untrusted - 1);
+    else
+      pd_app_message(con->app, PD_MSG_ERROR, "%s", e->message[0] ? e->message : why);
+    return;
+  }
+  case PD_E_SERVER: /* name it: a 5xx is the server's fault, not the input's */
+    pd_app_message(con->app, PD_MSG_ERROR, "Could not %s: server error (HTTP %ld)%s%s", what, e->http_status,
+                   e->detail[0] ? ": " : " — try again later", e->detail);
+    return;
+  case PD_E_BAD_RESPONSE:
+    pd_app_message(con->app, PD_MSG_ERROR, "Could not %s: bad response from the server%s%s%s", what,
+                   e->message[0] ? " (" : "", e->message, e->message[0] ? ")" : "");
+    return;
   case PD_E_CANCELLED: return;
   default: break;
   }
@@ -204,14 +221,13 @@ void console_error(struct console *con, const struct pd_error *e, const char *wh
 void console_update_header(struct console *con) {
   char user[PD_ID_MAX + 1];
   snprintf(user, sizeof user, "%s", con->have_me ? con->user : "");
-  const char *detail = NULL;
-  if (pd_client_is_insecure(con->client)) detail = "TLS NOT VERIFIED";
   struct pd_header h = {.profile = con->profile[0] ? con->profile : NULL,
                         .host = con->host,
                         .user = con->have_me ? user : NULL,
                         .role = con->have_me ? pd_role_name(con->role) : NULL,
                         .conn = con->conn,
-                        .conn_detail = con->conn == PD_CONN_OFFLINE ? "retrying" : detail,
+                        .conn_detail = con->conn == PD_CONN_OFFLINE ? "retrying" : NULL,
+                        .tls_unverified = pd_client_is_insecure(con->client),
                         .last_refresh = con->last_refresh,
                         .production = con->production,
                         .read_only = con->have_me && !console_can_write(con)};
@@ -244,6 +260,8 @@ static void on_probe_reply(struct pd_result *res, void *ud) {
     pd_app_message(con->app, PD_MSG_INFO, "Back online");
     if (!con->have_me) console_start(con);
     refresh_top(con);
+  } else if (res->error.kind == PD_E_TLS) {
+    console_error(con, &res->error, "connect"); /* keep saying why, it will not pass by itself */
   }
 }
 

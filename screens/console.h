@@ -133,9 +133,8 @@ struct pd_screen *holds_screen_new(struct console *con, const char *account_id);
 struct pd_screen *audit_screen_new(struct console *con, const char *account_id, const char *actor,
                                    const char *action);
 
-/* The `:` commands (screens/commands.c). */
-extern const struct pd_cmd_spec console_commands[];
-extern const size_t console_command_count;
+/* The `:` commands (screens/command_table.c, dispatched in screens/commands.c). */
+#include "screens/command_table.h"
 unsigned console_command(struct pd_app *app, const char *line, void *ctx);
 
 #endif

@@ -5,7 +5,7 @@ libpdscreens_a_CFLAGS = $(PD_TUI_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(INIH
 libpdscreens_a_SOURCES = \
 	screens/console.c screens/console.h \
 	screens/cli.c screens/cli.h \
-	screens/commands.c \
+	screens/commands.c screens/command_table.c screens/command_table.h \
 	screens/profiles.c screens/profiles.h \
 	screens/format.c screens/format.h \
 	screens/report.c screens/report.h \

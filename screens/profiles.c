@@ -24,6 +24,8 @@ struct parse {
   FILE *f;
   int line; /* counted by our reader: inih's own line numbers are a build option */
   int error_line;
+  int section_line; /* where the latest [section] header stands */
+  bool new_section; /* a header was read since the last value */
   struct pd_config *cfg;
   struct pd_profile *current; /* the section being read, NULL for [keys] */
   bool in_keys;
@@ -151,7 +153,15 @@ static int on_value(struct parse *ps, const char *section, const char *key, cons
     snprintf(ps->problem, sizeof ps->problem, "\"%s\" is outside a section", key);
     return 0;
   }
-  if (strcmp(section, ps->section) != 0 && !start_section(ps, section)) return 0;
+  /* inih reports a section only with its first value: the reader notices the
+   * header itself, so "[profile a]" twice is two sections */
+  if (ps->new_section || strcmp(section, ps->section) != 0) {
+    ps->new_section = false;
+    if (!start_section(ps, section)) {
+      ps->error_line = ps->section_line;
+      return 0;
+    }
+  }
   if (ps->in_keys) {
     struct pd_config *cfg = ps->cfg;
     struct pd_key_override *grown = realloc(cfg->keys, (cfg->n_keys + 1) * sizeof *grown);
@@ -175,14 +185,22 @@ static int handler(void *user, const char *section, const char *key, const char 
   struct parse *ps = user;
   if (ps->error_line) return 0; /* report the first problem, not the last */
   int ok = on_value(ps, section, key, value, ps->line);
-  if (!ok) ps->error_line = ps->line;
+  if (!ok && !ps->error_line) ps->error_line = ps->line;
   return ok;
 }
 
 static char *read_line(char *str, int num, void *stream) {
   struct parse *ps = stream;
   char *r = fgets(str, num, ps->f);
-  if (r) ps->line++;
+  if (r) {
+    ps->line++;
+    const char *p = r;
+    while (*p == ' ' || *p == '\t') p++;
+    if (*p == '[') {
+      ps->new_section = true;
+      ps->section_line = ps->line;
+    }
+  }
   return r;
 }
 

@@ -12,3 +12,4 @@ include tests/api/local.mk
 include tests/e2e/local.mk
 include tests/fuzz/local.mk
 include tests/screens/local.mk
+include tests/ecosystem/local.mk
