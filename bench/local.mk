@@ -9,3 +9,4 @@ bench_api_keepalive_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 bench_api_keepalive_LDADD = libpdtestharness.a libpdapi.a $(CURL_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS)
 CLEANFILES += bench/api_keepalive
 EXTRA_DIST += bench/api-keepalive.sh bench/RESULTS-api.md
+EXTRA_DIST += bench/seed.sh bench/RESULTS-seed.md
