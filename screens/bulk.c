@@ -104,9 +104,11 @@ static void report(struct bulk *b) {
            b->assignee);
   report_heading(rep, heading);
   for (size_t i = 0; i < b->n; i++) {
-    char left[PD_ID_MAX + 100];
-    snprintf(left, sizeof left, "%s  %s", b->items[i].id, b->items[i].account);
-    report_row(rep, left, b->items[i].outcome, b->items[i].ok ? PD_STYLE_OK : PD_STYLE_URGENT);
+    /* one wrapped line per request: at 80 columns a two-column row would cut the id or the account */
+    char line[PD_ID_MAX + sizeof b->items[i].account + sizeof b->items[i].outcome + 16];
+    snprintf(line, sizeof line, "%s  %s  %s  %s", b->items[i].ok ? "OK  " : "FAIL", b->items[i].id,
+             b->items[i].account, b->items[i].outcome);
+    report_text(rep, line, b->items[i].ok ? PD_STYLE_OK : PD_STYLE_URGENT);
   }
   pd_app_push(b->con->app, report_screen(rep));
   pd_app_message(b->con->app, ok == b->n ? PD_MSG_INFO : PD_MSG_ERROR, "%zu of %zu requests %s", ok, b->n, verb);

@@ -37,7 +37,7 @@ enum pd_style request_style(const struct pd_request *r, int64_t now) {
 void fmt_age(char *buf, size_t size, int64_t t, int64_t now) {
   int64_t s = now - t;
   if (t == PD_TIME_NONE || s < 60) {
-    snprintf(buf, size, t == PD_TIME_NONE ? "-" : "just now");
+    snprintf(buf, size, t == PD_TIME_NONE ? "-" : "now");
   } else if (s < 3600) {
     snprintf(buf, size, "%lldm", (long long)(s / 60));
   } else if (s < 86400) {

@@ -17,7 +17,7 @@ int64_t days_left(int64_t due, int64_t now);
 void fmt_due(char *buf, size_t size, const struct pd_request *r, int64_t now);
 /* Style of a request row: urgent (overdue or due today), due soon (<= 3 days), dim (closed). */
 enum pd_style request_style(const struct pd_request *r, int64_t now);
-/* "just now", "45m", "5h", "3d", "7w", "2y" since t. */
+/* "now", "45m", "5h", "3d", "7w", "2y" since t. */
 void fmt_age(char *buf, size_t size, int64_t t, int64_t now);
 /* "2026-11-29 16:43" UTC, or "-" for PD_TIME_NONE. */
 void fmt_time(char *buf, size_t size, int64_t t);

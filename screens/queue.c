@@ -55,6 +55,8 @@ struct queue {
   size_t n_view;
   struct pd_table *table;
   char keep_id[PD_ID_MAX + 1]; /* re-select this request after a reload */
+  char **marked_ids;            /* marks to restore after a reload (owned) */
+  size_t n_marked_ids;
 };
 
 static const struct pd_table_column columns[] = {
@@ -103,7 +105,22 @@ static bool match_row(void *ctx, size_t index, const char *needle) {
 
 static const struct pd_table_ops table_ops = {format_row, match_row};
 
-/* Rebuilds the filtered view, keeping the selected request selected. */
+/* The ids of the marked rows (a reload may reorder rows; marks follow ids). */
+static char **collect_marked_ids(struct queue *q, size_t *n) {
+  *n = pd_table_marked_count(q->table);
+  char **ids = *n ? calloc(*n, sizeof *ids) : NULL;
+  size_t k = 0;
+  for (size_t i = pd_table_next_marked(q->table, 0); ids && i != (size_t)-1 && k < *n;
+       i = pd_table_next_marked(q->table, i + 1)) {
+    const struct pd_request *r = row_at(q, i);
+    if (r) ids[k++] = strdup(r->id);
+  }
+  *n = k;
+  return ids;
+}
+
+/* Rebuilds the filtered view, keeping the selected request selected and the
+ * marked ones marked. */
 static void rebuild_view(struct queue *q) {
   const struct pd_request *selected = row_at(q, pd_table_cursor(q->table));
   char keep[PD_ID_MAX + 1] = "";
@@ -111,19 +128,30 @@ static void rebuild_view(struct queue *q) {
     snprintf(keep, sizeof keep, "%s", q->keep_id);
   else if (selected)
     snprintf(keep, sizeof keep, "%s", selected->id);
+  size_t n_marked;
+  char **marked = q->marked_ids ? q->marked_ids : collect_marked_ids(q, &n_marked);
+  if (q->marked_ids) n_marked = q->n_marked_ids;
+  q->marked_ids = NULL; /* taken over: freed below */
+  q->n_marked_ids = 0;
   size_t *view = realloc(q->view, (q->n_rows + 1) * sizeof *view);
-  if (!view) return;
-  q->view = view;
-  q->n_view = 0;
-  size_t cursor = 0;
-  for (size_t i = 0; i < q->n_rows; i++) {
-    if (!row_matches(q->rows[i], q->filter)) continue;
-    if (keep[0] && strcmp(q->rows[i]->id, keep) == 0) cursor = q->n_view;
-    q->view[q->n_view++] = i;
+  if (view) {
+    q->view = view;
+    q->n_view = 0;
+    size_t cursor = 0;
+    for (size_t i = 0; i < q->n_rows; i++) {
+      if (!row_matches(q->rows[i], q->filter)) continue;
+      if (keep[0] && strcmp(q->rows[i]->id, keep) == 0) cursor = q->n_view;
+      q->view[q->n_view++] = i;
+    }
+    pd_table_set_count(q->table, q->n_view, false);
+    pd_table_set_cursor(q->table, cursor);
+    pd_table_set_highlight(q->table, q->filter[0] ? q->filter : NULL);
+    for (size_t v = 0; v < q->n_view && n_marked; v++)
+      for (size_t m = 0; m < n_marked; m++)
+        if (marked[m] && strcmp(q->rows[q->view[v]]->id, marked[m]) == 0) pd_table_set_mark(q->table, v, true);
   }
-  pd_table_set_count(q->table, q->n_view, false);
-  pd_table_set_cursor(q->table, cursor);
-  pd_table_set_highlight(q->table, q->filter[0] ? q->filter : NULL);
+  for (size_t m = 0; m < n_marked; m++) free(marked[m]);
+  free(marked);
   q->keep_id[0] = '\0';
 }
 
@@ -134,6 +162,7 @@ static void free_pages(struct queue *q) {
   q->pages = NULL;
   q->rows = NULL;
   q->n_pages = q->n_rows = 0;
+  q->n_view = 0; /* the view indexes the rows just freed */
 }
 
 static void add_page(struct queue *q, struct pd_request_page *page) {
@@ -244,6 +273,7 @@ static unsigned q_data(struct pd_screen *s, struct pd_app *app, int kind, void *
   if (kind == KIND_FIRST_PAGE) {
     const struct pd_request *sel = row_at(q, pd_table_cursor(q->table));
     if (sel && !q->keep_id[0]) snprintf(q->keep_id, sizeof q->keep_id, "%s", sel->id);
+    if (!q->marked_ids) q->marked_ids = collect_marked_ids(q, &q->n_marked_ids); /* the rows are about to go */
     free_pages(q);
     snprintf(q->etag, sizeof q->etag, "%s", r->etag);
     q->loaded = true;
@@ -337,6 +367,7 @@ static unsigned q_key(struct pd_screen *s, struct pd_app *app, pd_key key, enum 
   case PD_ACT_PREV_MATCH:
     if (!q->filter[0] || !pd_table_search(q->table, q->filter, action == PD_ACT_NEXT_MATCH ? 1 : -1))
       pd_app_message(app, PD_MSG_INFO, q->filter[0] ? "No match" : "No filter: press / first");
+    update_status_right(q);
     return PD_REDRAW_BODY | PD_REDRAW_STATUS;
   case PD_ACT_QUEUE_TAKE:
     if (!console_check_write(q->con, "take requests")) return PD_REDRAW_STATUS;
@@ -402,6 +433,8 @@ static void q_destroy(struct pd_screen *s) {
   fetch_cancel(&q->first);
   fetch_cancel(&q->next);
   bulk_free(q->bulk);
+  for (size_t m = 0; m < q->n_marked_ids; m++) free(q->marked_ids[m]);
+  free(q->marked_ids);
   free_pages(q);
   free(q->next_cursor);
   free(q->view);

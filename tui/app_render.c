@@ -83,7 +83,9 @@ static void draw_status(struct pd_app *app, int *cx)
     pd_draw_fill(app->wstatus, 0, 0, w, a);
     *cx = pd_cmdline_draw(&app->cmd, app->wstatus, 0, 0, w, a);
   } else if (app->input == IN_PROMPT) {
-    int lw = pd_draw_text(app->wstatus, 0, 0, w / 2, app->prompt_label, a | A_BOLD, 0);
+    /* the label may take all but 20 columns: a cut question is worse than a
+     * narrow input field, which scrolls */
+    int lw = pd_draw_text(app->wstatus, 0, 0, w > 40 ? w - 20 : w / 2, app->prompt_label, a | A_BOLD, 0);
 
     *cx = pd_lineedit_draw(&app->prompt_le, app->wstatus, 0, lw, w - lw, a);
   } else {
