@@ -330,6 +330,35 @@ static enum pd_error_kind transport_kind(CURLcode rc, bool started, bool *retry_
   }
 }
 
+/* A TLS failure in words a person can act on: a certificate whose chain
+ * does not lead to a trusted CA ("not trusted"; the console suggests
+ * --ca-file), a certificate for another host name, an unusable CA file, or
+ * another handshake failure; curl's explanation follows. */
+static void tls_message(pd_call *call, CURLcode rc, struct pd_error *err) {
+  const char *curl_msg = call->errbuf[0] ? call->errbuf : curl_easy_strerror(rc);
+  long verify = 0;
+  curl_easy_getinfo(call->easy, CURLINFO_SSL_VERIFYRESULT, &verify);
+  static const char problem[] = "SSL certificate problem: ";
+  /* OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH (62) and _IP_ADDRESS_MISMATCH (64),
+   * or curl's own host check ("no alternative certificate subject name ...") */
+  bool wrong_host = verify == 62 || verify == 64 || strstr(curl_msg, "subject name") ||
+                    strstr(curl_msg, "host name") || strstr(curl_msg, "hostname");
+  if (rc == CURLE_PEER_FAILED_VERIFICATION && wrong_host) {
+    /* the host of the URL: after "://", up to the port or path */
+    const char *h = strstr(call->client->base_url, "://");
+    h = h ? h + 3 : call->client->base_url;
+    size_t n = *h == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/");
+    pd_error_set(err, PD_E_TLS, "TLS: host name does not match the certificate (%.*s)", (int)n, h);
+  } else if (rc == CURLE_PEER_FAILED_VERIFICATION) { /* the chain does not lead to a trusted CA */
+    const char *reason = strncmp(curl_msg, problem, sizeof problem - 1) == 0 ? curl_msg + sizeof problem - 1 : curl_msg;
+    pd_error_set(err, PD_E_TLS, "TLS: certificate not trusted: %s", reason);
+  } else if (rc == CURLE_SSL_CACERT_BADFILE) {
+    pd_error_set(err, PD_E_TLS, "TLS: the CA file could not be read (%s)", curl_msg);
+  } else {
+    pd_error_set(err, PD_E_TLS, "TLS: %s", curl_msg);
+  }
+}
+
 static void account(pd_call *call) {
   pd_client *c = call->client;
   long nconn = 0, hsize = 0, reqsize = 0;
@@ -373,7 +402,10 @@ void pd_call_attempt_done(pd_call *call, CURLcode rc) {
     curl_easy_getinfo(call->easy, CURLINFO_REQUEST_SIZE, &request_bytes);
     bool unsent, sent;
     enum pd_error_kind k = transport_kind(rc, pretransfer_us > 0 || request_bytes > 0, &unsent, &sent);
-    pd_error_set(err, k, "%s", call->errbuf[0] ? call->errbuf : curl_easy_strerror(rc));
+    if (k == PD_E_TLS)
+      tls_message(call, rc, err);
+    else
+      pd_error_set(err, k, "%s", call->errbuf[0] ? call->errbuf : curl_easy_strerror(rc));
     retry = unsent || (sent && call->spec.retry != PD_RETRY_UNSENT_ONLY);
   } else if (status == 304) {
     if (call->spec.if_none_match)

@@ -12,7 +12,7 @@ bool pd_fill_account(struct pd_dec *d, json_t *o, void *out) {
   struct pd_account *a = out;
   return dec_str(d, o, "id", DEC_ID, PD_ID_MAX, &a->id) &&
          dec_str(d, o, "email", DEC_NONEMPTY, PD_EMAIL_MAX, &a->email) &&
-         dec_str(d, o, "name", 0, PD_TEXT_MAX, &a->name) &&
+         dec_str(d, o, "name", DEC_TEXT, PD_TEXT_MAX, &a->name) &&
          DEC_ENUM(d, o, "status", 0, pd_account_status_parse, &a->status) &&
          DEC_ENUM(d, o, "jurisdiction", 0, pd_jurisdiction_parse, &a->jurisdiction) &&
          dec_time(d, o, "created_at", 0, &a->created_at) &&
@@ -95,14 +95,14 @@ bool pd_fill_hold(struct pd_dec *d, json_t *o, void *out) {
   struct pd_hold *h = out;
   if (!(dec_str(d, o, "id", DEC_ID, PD_ID_MAX, &h->id) &&
         dec_str(d, o, "account_id", DEC_ID, PD_ID_MAX, &h->account_id) &&
-        dec_str(d, o, "reason", DEC_NONEMPTY, PD_TEXT_MAX, &h->reason) &&
+        dec_str(d, o, "reason", DEC_NONEMPTY | DEC_TEXT, PD_TEXT_MAX, &h->reason) &&
         dec_str(d, o, "case_ref", DEC_NONEMPTY, PD_SHORT_MAX, &h->case_ref) && fill_hold_categories(d, o, h) &&
         dec_str(d, o, "placed_by", DEC_NONEMPTY, PD_USER_MAX, &h->placed_by) &&
         dec_time(d, o, "placed_at", 0, &h->placed_at) &&
         DEC_ENUM(d, o, "status", 0, pd_hold_status_parse, &h->status) &&
         dec_str(d, o, "released_by", DEC_NULLABLE | DEC_NONEMPTY, PD_USER_MAX, &h->released_by) &&
         dec_time(d, o, "released_at", DEC_NULLABLE, &h->released_at) &&
-        dec_str(d, o, "release_reason", DEC_NULLABLE, PD_TEXT_MAX, &h->release_reason) &&
+        dec_str(d, o, "release_reason", DEC_NULLABLE | DEC_TEXT, PD_TEXT_MAX, &h->release_reason) &&
         dec_int(d, o, "version", 0, PD_INT_MAX, &h->version)))
     return false;
   if (h->status == PD_HOLD_RELEASED && (!h->released_by || h->released_at == PD_TIME_NONE))

@@ -43,7 +43,7 @@ static bool fill_details(struct pd_dec *d, json_t *o, struct pd_request *r) {
   bool ok;
   if (r->type == PD_TYPE_RECTIFICATION) {
     x->kind = PD_DETAILS_RECTIFICATION;
-    ok = DEC_ENUM(d, v, "field", 0, field_parse, &x->field) && dec_str(d, v, "value", 0, PD_TEXT_MAX, &x->value);
+    ok = DEC_ENUM(d, v, "field", 0, field_parse, &x->field) && dec_str(d, v, "value", DEC_TEXT, PD_TEXT_MAX, &x->value);
   } else {
     x->kind = PD_DETAILS_OBJECTION;
     ok = DEC_ENUM(d, v, "processing", 0, processing_parse, &x->processing);
@@ -81,7 +81,7 @@ static bool fill_outcome(struct pd_dec *d, json_t *o, struct pd_request *r) {
   bool ok = false;
   if (r->status == PD_ST_REJECTED) {
     x->kind = PD_OUTCOME_REJECTED;
-    ok = dec_str(d, v, "reason", DEC_NONEMPTY, PD_TEXT_MAX, &x->rejected.reason);
+    ok = dec_str(d, v, "reason", DEC_NONEMPTY | DEC_TEXT, PD_TEXT_MAX, &x->rejected.reason);
   } else if (r->type == PD_TYPE_ACCESS) {
     x->kind = PD_OUTCOME_ACCESS;
     ok = dec_str(d, v, "export", DEC_NONEMPTY, PD_SHORT_MAX, &x->access.export_path) &&
@@ -107,14 +107,14 @@ bool pd_fill_request(struct pd_dec *d, json_t *o, void *out) {
   return dec_str(d, o, "id", DEC_ID, PD_ID_MAX, &r->id) &&
          dec_str(d, o, "account_id", DEC_ID, PD_ID_MAX, &r->account_id) &&
          dec_str(d, o, "account_email", DEC_NONEMPTY, PD_EMAIL_MAX, &r->account_email) &&
-         dec_str(d, o, "account_name", 0, PD_TEXT_MAX, &r->account_name) &&
+         dec_str(d, o, "account_name", DEC_TEXT, PD_TEXT_MAX, &r->account_name) &&
          DEC_ENUM(d, o, "type", 0, pd_request_type_parse, &r->type) &&
          DEC_ENUM(d, o, "regime", 0, pd_regime_parse, &r->regime) &&
          DEC_ENUM(d, o, "status", 0, pd_status_parse, &r->status) &&
          DEC_ENUM(d, o, "priority", 0, pd_priority_parse, &r->priority) &&
          dec_time(d, o, "received_at", 0, &r->received_at) && dec_time(d, o, "due_at", 0, &r->due_at) &&
          dec_bool(d, o, "extended", &r->extended) &&
-         dec_str(d, o, "extension_reason", DEC_NULLABLE, PD_TEXT_MAX, &r->extension_reason) &&
+         dec_str(d, o, "extension_reason", DEC_NULLABLE | DEC_TEXT, PD_TEXT_MAX, &r->extension_reason) &&
          dec_str(d, o, "assignee", DEC_NULLABLE | DEC_NONEMPTY, PD_USER_MAX, &r->assignee) &&
          dec_bool(d, o, "identity_verified", &r->identity_verified) &&
          dec_str(d, o, "identity_method", DEC_NULLABLE, PD_SHORT_MAX, &r->identity_method) &&
@@ -130,7 +130,7 @@ static bool fill_event(struct pd_dec *d, json_t *o, void *out) {
   e->from = e->to = -1;
   if (!(dec_time(d, o, "at", 0, &e->at) && dec_str(d, o, "actor", DEC_NONEMPTY, PD_USER_MAX, &e->actor) &&
         DEC_ENUM(d, o, "kind", 0, pd_event_kind_parse, &e->kind) &&
-        dec_str(d, o, "text", DEC_NULLABLE, PD_TEXT_MAX, &e->text)))
+        dec_str(d, o, "text", DEC_NULLABLE | DEC_TEXT, PD_TEXT_MAX, &e->text)))
     return false;
   unsigned need = e->kind == PD_EV_TRANSITION ? 0 : DEC_OPTIONAL;
   if (!DEC_ENUM(d, o, "from", need, pd_status_parse, &e->from) ||

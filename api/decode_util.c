@@ -102,7 +102,7 @@ static int get_string(struct pd_dec *d, json_t *obj, const char *key, unsigned f
   if (!json_is_string(v)) return wrong_type(d, key, "a string", v) ? 0 : -1;
   size_t n = json_string_length(v);
   *s = json_string_value(v);
-  if (n > max) return dec_fail(d, key, "longer than %zu bytes", max) ? 0 : -1;
+  if (n > max && !(flags & DEC_TEXT)) return dec_fail(d, key, "longer than %zu bytes", max) ? 0 : -1;
   if (n == 0 && (flags & (DEC_NONEMPTY | DEC_ID))) return dec_fail(d, key, "empty") ? 0 : -1;
   if (flags & DEC_ID)
     for (const char *p = *s; *p; p++)
@@ -116,7 +116,17 @@ bool dec_str(struct pd_dec *d, json_t *obj, const char *key, unsigned flags, siz
   *out = NULL;
   if (r < 0) return false;
   if (r == 0) return true;
-  *out = strdup(s);
+  size_t n = strlen(s);
+  if (n > max && max >= 4) { /* DEC_TEXT: the first max - 3 bytes, whole characters only, then "…" */
+    size_t cut = max - 3;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+    if ((*out = malloc(cut + 4))) {
+      memcpy(*out, s, cut);
+      memcpy(*out + cut, "\xe2\x80\xa6", 4);
+    }
+  } else {
+    *out = strdup(s);
+  }
   return *out ? true : dec_fail(d, key, "out of memory");
 }
 

@@ -23,7 +23,11 @@ enum {
   DEC_NULLABLE = 1u << 0, /* JSON null accepted: NULL / PD_TIME_NONE / -1 */
   DEC_NONEMPTY = 1u << 1, /* "" refused */
   DEC_ID = 1u << 2,       /* non-empty printable ASCII without spaces */
-  DEC_OPTIONAL = 1u << 3  /* may be absent (treated like null) */
+  DEC_OPTIONAL = 1u << 3, /* may be absent (treated like null) */
+  /* free text (names, reasons, notes): longer than max is cut at a character
+   * boundary and ends in "…" instead of failing the whole response, so one
+   * oversized value cannot make a page or a request unreadable */
+  DEC_TEXT = 1u << 4
 };
 
 #define PD_INT_MAX ((int64_t)1 << 53) /* what JSON numbers carry exactly */

@@ -10,3 +10,13 @@ bench_api_keepalive_LDADD = libpdtestharness.a libpdapi.a $(CURL_LIBS) $(JANSSON
 CLEANFILES += bench/api_keepalive
 EXTRA_DIST += bench/api-keepalive.sh bench/RESULTS-api.md
 EXTRA_DIST += bench/seed.sh bench/RESULTS-seed.md
+
+# privdeskd under load: N kept-alive connections (libcurl multi) with a mix of
+# reads and writes for a fixed time; p50/p99 per kind of call.
+#   bench/load.sh   (60 s, 20000 accounts; see bench/RESULTS-load.md)
+# Built with the tests too: tests/reliability/test_load.sh runs it in CI.
+check_PROGRAMS += bench/load
+bench_load_SOURCES = bench/load.c
+bench_load_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+bench_load_LDADD = libpdtestharness.a $(CURL_LIBS) $(JANSSON_LIBS)
+EXTRA_DIST += bench/load.sh bench/RESULTS-load.md

@@ -21,7 +21,7 @@ libpdserver_a_SOURCES = \
 	server/export.c server/export.h \
 	server/h_accounts.c server/h_complete.c server/h_holds.c server/h_misc.c \
 	server/h_request_actions.c server/h_requests.c \
-	server/http.c server/http.h server/server.h \
+	server/http.c server/http.h server/http_process.h server/http_mhd.c server/server.h \
 	server/ids.c server/ids.h \
 	server/json_in.c server/json_in.h \
 	server/metrics.c server/metrics.h \

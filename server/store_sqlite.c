@@ -10,6 +10,13 @@
 struct store {
   char *path;
   pthread_mutex_t lock;
+  /* Serialises write transactions of this process. SQLite allows one writer
+   * at a time anyway; without this, threads waiting for the write lock would
+   * poll it through the busy handler, sleeping up to 100 ms between tries,
+   * and under a long enough queue of writers one could time out (SQLITE_BUSY,
+   * a 500). Here they queue on a mutex and go as soon as it is free. The busy
+   * timeout stays for other processes (privdeskd user add on a live database). */
+  pthread_mutex_t write_lock;
   struct store_conn *conns;
 };
 
@@ -260,6 +267,7 @@ struct store *store_open(const char *path, char *err, size_t errsz) {
     return NULL;
   }
   pthread_mutex_init(&s->lock, NULL);
+  pthread_mutex_init(&s->write_lock, NULL);
   struct store_conn *c = conn_open(s, err, errsz);
   if (!c || migrate(c, err, errsz) != ST_OK) {
     store_close(s);
@@ -277,6 +285,7 @@ void store_close(struct store *s) {
     conn_close(c);
   }
   pthread_mutex_destroy(&s->lock);
+  pthread_mutex_destroy(&s->write_lock);
   free(s->path);
   free(s);
 }
@@ -301,23 +310,34 @@ int store_begin_read(struct store_conn *c) {
 }
 
 int store_begin_write(struct store_conn *c) {
-  if (st_exec(c, "BEGIN IMMEDIATE") != ST_OK) return ST_ERROR;
+  pthread_mutex_lock(&c->store->write_lock);
+  if (st_exec(c, "BEGIN IMMEDIATE") != ST_OK) {
+    pthread_mutex_unlock(&c->store->write_lock);
+    return ST_ERROR;
+  }
   c->in_tx = 2;
   return ST_OK;
 }
 
-int store_commit(struct store_conn *c) {
+/* Ends a transaction's hold on the process's write lock. */
+static void end_tx(struct store_conn *c) {
+  if (c->in_tx == 2) pthread_mutex_unlock(&c->store->write_lock);
   c->in_tx = 0;
+}
+
+int store_commit(struct store_conn *c) {
+  int rc = ST_OK;
   if (st_exec(c, "COMMIT") != ST_OK) {
-    st_exec(c, "ROLLBACK");
-    return ST_ERROR;
+    if (sqlite3_get_autocommit(c->db) == 0) st_exec(c, "ROLLBACK");
+    rc = ST_ERROR;
   }
-  return ST_OK;
+  end_tx(c);
+  return rc;
 }
 
 void store_rollback(struct store_conn *c) {
   if (c->in_tx && sqlite3_get_autocommit(c->db) == 0) st_exec(c, "ROLLBACK");
-  c->in_tx = 0;
+  end_tx(c);
 }
 
 int store_ping(struct store_conn *c) {

@@ -13,3 +13,5 @@ include tests/e2e/local.mk
 include tests/fuzz/local.mk
 include tests/screens/local.mk
 include tests/ecosystem/local.mk
+include tests/reliability/local.mk
+include tests/reliability-console/local.mk

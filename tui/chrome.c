@@ -41,7 +41,11 @@ void pd_header_draw(WINDOW *win, int y, int width, const char *name, const struc
   const char *sep = pd_locale_is_utf8() ? " \xe2\x94\x82 " : " | ";
   attr_t base = pd_theme_attr(PD_STYLE_HEADER);
   int n = 0, col = 0, badgew = 0, i;
-  char badges[64] = "";
+  struct {
+    const char *text;
+    attr_t attr;
+  } badges[3];
+  int nbadges = 0;
 
   pd_draw_fill(win, y, 0, width, base);
   snprintf(segs[n].text, sizeof segs[n].text, "%s", name && *name ? name : "privdesk");
@@ -78,12 +82,21 @@ void pd_header_draw(WINDOW *win, int y, int width, const char *name, const struc
       snprintf(segs[n].text, sizeof segs[n].text, "refreshed %s", when);
       segs[n++].role = PD_STYLE_HEADER;
     }
-    if (h->read_only)
-      strcat(badges, " READ-ONLY ");
-    if (h->production)
-      strcat(badges, " PRODUCTION ");
+    if (h->read_only) {
+      badges[nbadges].text = " READ-ONLY ";
+      badges[nbadges++].attr = pd_theme_attr(PD_STYLE_KEY) | A_REVERSE;
+    }
+    if (h->tls_unverified) {
+      badges[nbadges].text = " TLS NOT VERIFIED ";
+      badges[nbadges++].attr = pd_theme_attr(PD_STYLE_BADGE_PRODUCTION);
+    }
+    if (h->production) {
+      badges[nbadges].text = " PRODUCTION ";
+      badges[nbadges++].attr = pd_theme_attr(PD_STYLE_BADGE_PRODUCTION);
+    }
   }
-  badgew = pd_width(badges);
+  for (i = 0; i < nbadges; i++)
+    badgew += pd_width(badges[i].text);
   if (badgew > width)
     badgew = width;
   /* when the line is full, the refresh time loses its label first */
@@ -115,14 +128,8 @@ void pd_header_draw(WINDOW *win, int y, int width, const char *name, const struc
   if (badgew > 0) {
     int x = width - badgew;
 
-    if (h && h->read_only && h->production) {
-      x += pd_draw_text(win, y, x, 11, " READ-ONLY ", pd_theme_attr(PD_STYLE_KEY) | A_REVERSE, 0);
-      pd_draw_text(win, y, x, width - x, " PRODUCTION ", pd_theme_attr(PD_STYLE_BADGE_PRODUCTION), 0);
-    } else if (h && h->production) {
-      pd_draw_text(win, y, x, badgew, badges, pd_theme_attr(PD_STYLE_BADGE_PRODUCTION), 0);
-    } else {
-      pd_draw_text(win, y, x, badgew, badges, pd_theme_attr(PD_STYLE_KEY) | A_REVERSE, 0);
-    }
+    for (i = 0; i < nbadges && x < width; i++)
+      x += pd_draw_text(win, y, x, width - x, badges[i].text, badges[i].attr, 0);
   }
 }
 

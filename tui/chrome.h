@@ -18,9 +18,11 @@ struct pd_header {
   time_t last_refresh;      /* 0: never */
   bool production;          /* red PRODUCTION badge */
   bool read_only;           /* READ-ONLY badge */
+  bool tls_unverified;      /* red TLS NOT VERIFIED badge (--insecure) */
 };
 
 /* " privdesk | profile | host | user (role) | online | 12:03:04   PRODUCTION "
+ * Badges, left to right: READ-ONLY, TLS NOT VERIFIED (red), PRODUCTION (red).
  * The badges stay at the right edge; the fields are cut from the right when
  * the line is too narrow (the badges last of all). */
 void pd_header_draw(WINDOW *win, int y, int width, const char *name, const struct pd_header *h);

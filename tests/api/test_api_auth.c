@@ -1,6 +1,8 @@
 /* Authentication, roles and the rate limit: who may call what (DESIGN.md
- * section 3, docs/api.md "Errors" and "Endpoints"). The role matrix is
- * generated from one table of write endpoints. */
+ * section 3, docs/api.md "Errors" and "Endpoints"). The authorization
+ * matrix is generated from the server's route table (route_table()) and one
+ * table of expectations: every route x {viewer, agent, supervisor, no token,
+ * unknown token, revoked token}. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,7 +161,7 @@ static void test_tokens_are_stored_hashed(void **state) {
   }
 }
 
-/* ---- the role matrix: one table, every role x every write endpoint ---- */
+/* ---- the authorization matrix: one table, every route x every caller ---- */
 
 enum { VIEWER, AGENT, SUPERVISOR, N_ROLES };
 static const char *const role_names[N_ROLES] = {"viewer", "agent", "supervisor"};
@@ -288,79 +290,193 @@ static void prep_reject(struct call *c, int role) {
   on_request(c, &q, "reject", json_pack("{ss}", "reason", "not the account holder"));
 }
 
-static const struct write_endpoint {
+/* Reads: a resource of each kind, made once. */
+static char read_account[32], read_request[32], read_erasure[32], read_export[32], read_hold[32];
+
+static void prep_reads(void) {
+  if (read_account[0]) return;
+  fx_fresh_account(NULL, read_account);
+  struct fx_req q;
+  matrix_request(&q, "access", false);
+  snprintf(read_request, sizeof read_request, "%s", q.id);
+  matrix_request(&q, "erasure", false);
+  snprintf(read_erasure, sizeof read_erasure, "%s", q.id);
+  /* a completed access request has an export */
+  matrix_request(&q, "access", true);
+  struct hresp r;
+  http_send(&r, "POST", TOK_AGENT, q.etag, json_pack("{ss ss}", "method", "document", "note", ""),
+            "/v1/requests/%s/verify", q.id);
+  assert_status(&r, 200);
+  snprintf(q.etag, sizeof q.etag, "%s", r.etag);
+  hresp_free(&r);
+  http_send(&r, "POST", TOK_AGENT, q.etag, json_object(), "/v1/requests/%s/complete", q.id);
+  assert_status(&r, 200);
+  hresp_free(&r);
+  snprintf(read_export, sizeof read_export, "%s", q.id);
+  char acc[32];
+  fx_fresh_account(NULL, acc);
+  json_t *b = json_pack("{ss ss s[s]}", "reason", "chargeback", "case_ref", "CASE-G", "categories", "email");
+  http_send(&r, "POST", TOK_SUPER, NULL, b, "/v1/accounts/%s/holds", acc);
+  assert_status(&r, 201);
+  snprintf(read_hold, sizeof read_hold, "%s", jstr(r.json, "id"));
+  hresp_free(&r);
+}
+
+/* GET pattern with its {} replaced by id. */
+static void get_path(struct call *c, const char *pattern, const char *id) {
+  prep_reads();
+  c->method = "GET";
+  const char *brace = strstr(pattern, "{}");
+  snprintf(c->path, sizeof c->path, "%.*s%s%s", (int)(brace - pattern), pattern, id, brace + 2);
+}
+
+static void prep_plain_get(struct call *c, int role) { (void)c, (void)role; }
+static void prep_get_account(struct call *c, int role) { (void)role, get_path(c, "/v1/accounts/{}", read_account); }
+static void prep_get_inventory(struct call *c, int role) {
+  (void)role, get_path(c, "/v1/accounts/{}/inventory", read_account);
+}
+static void prep_get_request(struct call *c, int role) { (void)role, get_path(c, "/v1/requests/{}", read_request); }
+static void prep_get_preview(struct call *c, int role) {
+  (void)role, get_path(c, "/v1/requests/{}/erasure-preview", read_erasure);
+}
+static void prep_get_export(struct call *c, int role) { (void)role, get_path(c, "/v1/requests/{}/export", read_export); }
+static void prep_get_hold(struct call *c, int role) { (void)role, get_path(c, "/v1/holds/{}", read_hold); }
+
+/* THE expectation table: every route of server/routes.c (the coverage test
+ * fails on a route without a row here, or a row without a route), the
+ * least role DESIGN.md gives it (PUBLIC: no token needed), the status of an
+ * allowed call, and how to make a call that succeeds. Each row is tried by
+ * every role and without a token, with an unknown token and with a revoked
+ * supervisor's token. */
+enum { PUBLIC = -1 };
+static const struct endpoint {
   const char *method, *pattern; /* as in server/routes.c */
   int min_role;
   long ok_status;
   void (*prepare)(struct call *c, int role);
-} write_endpoints[] = {
+} endpoints[] = {
+    {"GET", "/healthz", PUBLIC, 200, prep_plain_get},
+    {"GET", "/metrics", PUBLIC, 200, prep_plain_get},
+    {"GET", "/v1/me", VIEWER, 200, prep_plain_get},
+    {"GET", "/v1/stats", VIEWER, 200, prep_plain_get},
+    {"GET", "/v1/accounts", VIEWER, 200, prep_plain_get},
+    {"GET", "/v1/accounts/{}", VIEWER, 200, prep_get_account},
     {"PATCH", "/v1/accounts/{}", AGENT, 200, prep_patch_account},
+    {"GET", "/v1/accounts/{}/inventory", VIEWER, 200, prep_get_inventory},
     {"POST", "/v1/accounts/{}/holds", SUPERVISOR, 201, prep_place_hold},
-    {"POST", "/v1/holds/{}/release", SUPERVISOR, 200, prep_release_hold},
+    {"GET", "/v1/requests", VIEWER, 200, prep_plain_get},
     {"POST", "/v1/requests", AGENT, 201, prep_create_request},
+    {"GET", "/v1/requests/{}", VIEWER, 200, prep_get_request},
     {"POST", "/v1/requests/{}/assign", AGENT, 200, prep_assign},
     {"POST", "/v1/requests/{}/transition", AGENT, 200, prep_transition},
     {"POST", "/v1/requests/{}/verify", AGENT, 200, prep_verify},
     {"POST", "/v1/requests/{}/extend", AGENT, 200, prep_extend},
     {"POST", "/v1/requests/{}/notes", AGENT, 201, prep_note},
+    {"GET", "/v1/requests/{}/erasure-preview", VIEWER, 200, prep_get_preview},
     {"POST", "/v1/requests/{}/complete", AGENT, 200, prep_complete},
     {"POST", "/v1/requests/{}/reject", AGENT, 200, prep_reject},
+    {"GET", "/v1/requests/{}/export", VIEWER, 200, prep_get_export},
+    {"GET", "/v1/holds", VIEWER, 200, prep_plain_get},
+    {"GET", "/v1/holds/{}", VIEWER, 200, prep_get_hold},
+    {"POST", "/v1/holds/{}/release", SUPERVISOR, 200, prep_release_hold},
+    {"GET", "/v1/audit", VIEWER, 200, prep_plain_get},
+    {"GET", "/v1/audit/verify", VIEWER, 200, prep_plain_get},
 };
-enum { N_WRITE_ENDPOINTS = sizeof write_endpoints / sizeof write_endpoints[0] };
+enum { N_ENDPOINTS = sizeof endpoints / sizeof endpoints[0] };
+
+static const char *method_name(enum http_method m) {
+  return m == HTTP_GET ? "GET" : m == HTTP_POST ? "POST" : m == HTTP_PATCH ? "PATCH" : "?";
+}
+
+static const struct endpoint *endpoint_of(const struct route *rt) {
+  for (int e = 0; e < N_ENDPOINTS; e++)
+    if (strcmp(endpoints[e].method, method_name(rt->method)) == 0 && strcmp(endpoints[e].pattern, rt->pattern) == 0)
+      return &endpoints[e];
+  return NULL;
+}
+
+/* Who calls: a role, or a caller without a valid token. */
+enum { NO_TOKEN = N_ROLES, BAD_TOKEN, REVOKED_TOKEN, N_CALLERS };
+static const char *const caller_names[N_CALLERS] = {"viewer", "agent", "supervisor", "no token", "unknown token",
+                                                    "revoked token"};
+
+static char revoked_token[PD_TEST_TOKEN_MAX];
+
+/* A supervisor's token, revoked: the role would allow everything; the revocation must not. */
+static const char *revoked(void) {
+  if (!revoked_token[0]) {
+    const char *add[] = {"user", "add", "rex", "--role", "supervisor", "--quiet", NULL};
+    assert_int_equal(pd_test_privdeskd_run(&fx_srv, revoked_token, sizeof revoked_token, add), 0);
+    char out[256];
+    const char *revoke[] = {"user", "revoke", "rex", NULL};
+    assert_int_equal(pd_test_privdeskd_run(&fx_srv, out, sizeof out, revoke), 0);
+  }
+  return revoked_token;
+}
 
 struct matrix_cell {
-  const struct write_endpoint *ep;
-  int role;
+  int route; /* index in route_table() */
+  int caller;
 };
-static struct matrix_cell cells[N_WRITE_ENDPOINTS * N_ROLES];
+static struct matrix_cell *cells;
 
 static void test_role_matrix_cell(void **state) {
   const struct matrix_cell *cell = *state;
-  struct call c = {0};
-  cell->ep->prepare(&c, cell->role);
+  int n;
+  const struct route *rt = &route_table(&n)[cell->route];
+  const struct endpoint *ep = endpoint_of(rt);
+  if (!ep) fail_msg("route %s %s has no row in the expectation table", method_name(rt->method), rt->pattern);
+  struct call c = {.method = ep->method};
+  snprintf(c.path, sizeof c.path, "%s", ep->pattern);
+  int role = cell->caller < N_ROLES ? cell->caller : SUPERVISOR;
+  ep->prepare(&c, role);
+  const char *token = cell->caller < N_ROLES      ? role_token(cell->caller)
+                      : cell->caller == BAD_TOKEN ? "pdt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG"
+                      : cell->caller == REVOKED_TOKEN ? revoked()
+                                                      : NULL;
   long long before = fx_audit_entries();
   struct hresp r;
-  http_do(&(struct hreq){.method = c.method, .path = c.path, .token = role_token(cell->role), .json = c.body,
+  http_do(&(struct hreq){.method = c.method, .path = c.path, .token = token, .json = c.body,
                          .if_match = c.if_match[0] ? c.if_match : NULL},
           &r);
   json_decref(c.body);
-  bool allowed = cell->role >= cell->ep->min_role;
-  if (allowed) {
-    assert_status(&r, cell->ep->ok_status);
-    assert_int_equal(fx_audit_entries(), before + 1);
-  } else {
+  bool write = rt->method != HTTP_GET;
+  if (ep->min_role == PUBLIC) {
+    assert_status(&r, ep->ok_status);
+  } else if (cell->caller >= N_ROLES) {
+    assert_problem(&r, 401, "unauthenticated");
+    assert_true(strncmp(r.www_auth, "Bearer", 6) == 0);
+  } else if (cell->caller < ep->min_role) {
     assert_problem(&r, 403, "forbidden");
-    assert_int_equal(fx_audit_entries(), before); /* nothing was written */
+  } else {
+    assert_status(&r, ep->ok_status);
   }
+  bool succeeded = r.status >= 200 && r.status < 300;
+  assert_int_equal(fx_audit_entries(), before + (write && succeeded ? 1 : 0)); /* a refused call writes nothing */
   hresp_free(&r);
 }
 
-/* The table covers every write route of the server (server/routes.c), and
- * its minimum roles are the server's. */
-static void test_role_matrix_covers_every_write_endpoint(void **state) {
+/* The table and the server's route table are the same set, and each row's
+ * least role is what the server's role rules allow. */
+static void test_role_matrix_covers_every_route(void **state) {
   (void)state;
   int n;
   const struct route *routes = route_table(&n);
-  int writes = 0;
   for (int i = 0; i < n; i++) {
-    if (routes[i].method == HTTP_GET) continue;
-    writes++;
-    const char *m = routes[i].method == HTTP_POST ? "POST" : "PATCH";
-    bool listed = false;
-    for (int e = 0; e < N_WRITE_ENDPOINTS; e++)
-      listed |= strcmp(write_endpoints[e].method, m) == 0 && strcmp(write_endpoints[e].pattern, routes[i].pattern) == 0;
-    if (!listed) fail_msg("write route %s %s is missing from the role matrix", m, routes[i].pattern);
+    const struct endpoint *ep = endpoint_of(&routes[i]);
+    if (!ep) fail_msg("route %s %s has no row in the expectation table", method_name(routes[i].method), routes[i].pattern);
+    if (routes[i].flags & ROUTE_PUBLIC) {
+      assert_int_equal(ep->min_role, PUBLIC);
+      continue;
+    }
+    assert_true(ep->min_role >= VIEWER);
+    static const enum pd_role roles[N_ROLES] = {PD_ROLE_VIEWER, PD_ROLE_AGENT, PD_ROLE_SUPERVISOR};
+    for (int role = 0; role < N_ROLES; role++)
+      if (pd_role_allows(roles[role], routes[i].action) != (role >= ep->min_role))
+        fail_msg("%s %s: the table says %s and up, the server's rules differ for %s", ep->method, ep->pattern,
+                 role_names[ep->min_role], role_names[role]);
   }
-  assert_int_equal(writes, N_WRITE_ENDPOINTS);
-  /* a viewer reads everything */
-  static const char *const reads[] = {"/v1/me", "/v1/stats", "/v1/accounts", "/v1/requests", "/v1/holds",
-                                      "/v1/audit", "/v1/audit/verify"};
-  for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
-    struct hresp r;
-    http_get(&r, TOK_VIEWER, "%s", reads[i]);
-    assert_status(&r, 200);
-    hresp_free(&r);
-  }
+  assert_int_equal(n, N_ENDPOINTS);
 }
 
 /* ---- rate limit ---- */
@@ -412,13 +528,23 @@ int main(void) {
   fx_add("healthz needs no token", test_healthz_needs_no_token, NULL);
   fx_add("me names user and role", test_me_names_user_and_role, NULL);
   fx_add("tokens are stored hashed, never in the database", test_tokens_are_stored_hashed, NULL);
-  fx_add("role matrix covers every write endpoint; viewers read", test_role_matrix_covers_every_write_endpoint, NULL);
-  for (int e = 0; e < N_WRITE_ENDPOINTS; e++) {
-    for (int role = 0; role < N_ROLES; role++) {
-      struct matrix_cell *cell = &cells[e * N_ROLES + role];
-      *cell = (struct matrix_cell){&write_endpoints[e], role};
-      fx_addf(test_role_matrix_cell, cell, "role matrix: %s %s %s -> %s", role_names[role], write_endpoints[e].method,
-              write_endpoints[e].pattern, role >= write_endpoints[e].min_role ? "allowed" : "403");
+  fx_add("role matrix: the expectation table covers every route of route_table()", test_role_matrix_covers_every_route,
+         NULL);
+  int n_routes;
+  const struct route *routes = route_table(&n_routes);
+  cells = calloc((size_t)(n_routes * N_CALLERS), sizeof *cells);
+  for (int i = 0; i < n_routes; i++) {
+    const struct endpoint *ep = endpoint_of(&routes[i]);
+    for (int caller = 0; caller < N_CALLERS; caller++) {
+      struct matrix_cell *cell = &cells[i * N_CALLERS + caller];
+      *cell = (struct matrix_cell){i, caller};
+      const char *want = !ep                          ? "no expectation"
+                         : ep->min_role == PUBLIC     ? "allowed (public)"
+                         : caller >= N_ROLES          ? "401"
+                         : caller < ep->min_role      ? "403"
+                                                      : "allowed";
+      fx_addf(test_role_matrix_cell, cell, "role matrix: %s %s %s -> %s", caller_names[caller],
+              method_name(routes[i].method), routes[i].pattern, want);
     }
   }
   fx_add("rate limit: 429 rate_limited with Retry-After >= 1", test_rate_limit_429_with_retry_after, NULL);

@@ -6,3 +6,16 @@ TESTS += tests/fuzz/run-api-decode.sh
 dist_check_SCRIPTS += tests/fuzz/run-api-decode.sh
 EXTRA_DIST += tests/fuzz/fuzz_api_decode.c tests/fuzz/api_decode.dict tests/fuzz/corpus/api_decode
 CLEANFILES += tests/fuzz/fuzz_api_decode tests/fuzz/fuzz.log tests/fuzz/fuzz-build.log
+
+# The server: tests/fuzz/fuzz_server.c runs privdeskd's request processing
+# (server/http_process.h) in-process on a small seeded store; run-server.sh
+# builds it with clang -fsanitize=fuzzer,address,undefined from the server's
+# sources, replays tests/fuzz/corpus/server (regress-* are inputs that once
+# failed) and fuzzes for a bounded time (PD_FUZZ_SERVER_SECONDS, default 25;
+# 10 under PRIVDESK_SANITIZED). Skips without clang or libFuzzer.
+# tests/reliability/test_server_corpus replays the corpus with gcc as well.
+TESTS += tests/fuzz/run-server.sh
+dist_check_SCRIPTS += tests/fuzz/run-server.sh
+EXTRA_DIST += tests/fuzz/fuzz_server.c tests/fuzz/server.dict tests/fuzz/corpus/server
+CLEANFILES += tests/fuzz/fuzz_server tests/fuzz/fuzz-server.log tests/fuzz/fuzz-server-build.log \
+	tests/fuzz/fuzz-server-replay.log

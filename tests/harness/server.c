@@ -92,8 +92,11 @@ static int spawn_server(struct pd_test_server *s, int rate_limit, int port) {
       dup2(fd, STDOUT_FILENO);
       close(fd);
     }
+    char threads[16];
+    snprintf(threads, sizeof threads, "%d", s->threads);
     const char *argv[] = {privdeskd_path(), "serve", "--listen", listen, "--db", s->db, "--log", s->log,
-                          "--port-file", portfile, "--rate-limit", rate, NULL};
+                          "--port-file", portfile, "--rate-limit", rate, s->threads > 0 ? "--threads" : NULL,
+                          threads, NULL};
     execv(argv[0], (char *const *)argv);
     _exit(127);
   }
@@ -151,6 +154,7 @@ int pd_test_server_start(struct pd_test_server *s, const struct pd_test_server_o
       add_user(s, "bob", "agent", s->agent2) || add_user(s, "sam", "supervisor", s->supervisor))
     return -1;
   s->rate_limit = opts->rate_limit;
+  s->threads = opts->threads;
   return spawn_server(s, opts->rate_limit, 0);
 }
 
@@ -162,6 +166,11 @@ int pd_test_server_restart(struct pd_test_server *s) {
     sleep_ms(100);
   }
   return -1;
+}
+
+int pd_test_server_restart_new_port(struct pd_test_server *s) {
+  if (s->pid) pd_test_server_kill(s, false);
+  return spawn_server(s, s->rate_limit, 0);
 }
 
 void pd_test_server_kill(struct pd_test_server *s, bool hard) {

@@ -18,6 +18,7 @@ struct pd_test_server_opts {
   int rate_limit;      /* --rate-limit; 0 = default of the harness: disabled */
   bool keep_dir;       /* leave the temporary directory behind (debugging) */
   const char *now;     /* --now for seeding (RFC 3339), NULL = today */
+  int threads;         /* --threads for serve; 0 = privdeskd's default */
 };
 
 struct pd_test_server {
@@ -33,12 +34,16 @@ struct pd_test_server {
   char supervisor[PD_TEST_TOKEN_MAX]; /* user "sam" */
   bool keep_dir;
   int rate_limit;           /* the --rate-limit this server runs with (kept for restarts) */
+  int threads;              /* the --threads (0 = default), kept for restarts */
 };
 
 /* Returns 0 when the server answers /healthz; on failure prints why to stderr. */
 int pd_test_server_start(struct pd_test_server *s, const struct pd_test_server_opts *opts);
 /* Starts the server again on the same database and port (after stop or a kill). */
 int pd_test_server_restart(struct pd_test_server *s);
+/* The same on a new free port (s->port and s->url change): for tests that
+ * restart often, where another test could take the old port meanwhile. */
+int pd_test_server_restart_new_port(struct pd_test_server *s);
 /* SIGTERM, wait; removes the directory unless keep_dir. Safe to call twice. */
 void pd_test_server_stop(struct pd_test_server *s);
 /* Stops the process only (SIGKILL when hard), keeping the directory for a restart. */
