@@ -273,6 +273,36 @@ static void write_port_file(const char *path, unsigned port) {
   rename(tmp, path); /* readers never see a half-written file */
 }
 
+/* `privdeskd serve --check`: everything serve would need, without serving. */
+static int check_config(const struct server_config *cfg) {
+  int bad = 0;
+  if (cfg->log_path) {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", cfg->log_path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *(slash == dir ? slash + 1 : slash) = '\0';
+    const char *d = slash ? dir : ".";
+    if (access(cfg->log_path, F_OK) == 0 ? access(cfg->log_path, W_OK) != 0 : access(d, W_OK) != 0) {
+      fprintf(stderr, "privdeskd: cannot write the access log %s: %s\n", cfg->log_path, strerror(errno));
+      bad = 1;
+    }
+  }
+  if ((cfg->tls_cert != NULL) != (cfg->tls_key != NULL)) {
+    fprintf(stderr, "privdeskd: HTTPS needs both --tls-cert and --tls-key\n");
+    bad = 1;
+  } else if (cfg->tls_cert) {
+    char *cert = read_pem(cfg->tls_cert, "certificate"), *key = read_pem(cfg->tls_key, "private key");
+    bad |= !cert || !key;
+    if (key) sodium_memzero(key, strlen(key));
+    free(cert);
+    free(key);
+  }
+  if (!bad)
+    printf("privdeskd: configuration ok: would serve %s on %s%s, access log %s\n", cfg->tls_cert ? "HTTPS" : "HTTP",
+           cfg->listen, cfg->rate_limit > 0 ? "" : " without a rate limit", cfg->log_path ? cfg->log_path : "off");
+  return bad;
+}
+
 int server_run(struct store *store, const struct server_config *cfg) {
   struct sockaddr_storage addr;
   socklen_t addrlen;
@@ -281,6 +311,7 @@ int server_run(struct store *store, const struct server_config *cfg) {
     fprintf(stderr, "privdeskd: %s\n", err);
     return 1;
   }
+  if (cfg->check_only) return check_config(cfg);
   struct daemon_ctx ctx = {.log_fd = -1};
   atomic_init(&ctx.in_flight, 0);
   if (cfg->log_path) {

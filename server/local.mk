@@ -31,7 +31,7 @@ libpdserver_a_SOURCES = \
 	server/seed.c server/seed.h server/seed_int.h server/seed_names.c server/seed_names.h \
 	server/seed_requests.c \
 	server/service.c server/service.h \
-	server/store.h server/store_sqlite.c server/store_sqlite_int.h \
+	server/store.h server/store.c server/store_sqlite.c server/store_sqlite_int.h \
 	server/store_sqlite_accounts.c server/store_sqlite_requests.c server/store_sqlite_log.c
 libpdserver_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS)
 

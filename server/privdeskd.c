@@ -23,10 +23,13 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  serve --db FILE [--listen ADDR:PORT] [--log FILE] [--port-file FILE]\n"
-    "        [--rate-limit N] [--threads N] [--tls-cert FILE --tls-key FILE]\n"
+    "        [--rate-limit N] [--threads N] [--tls-cert FILE --tls-key FILE] [--check]\n"
     "                        serve the REST API (default 127.0.0.1:8080;\n"
     "                        port 0 picks a free port and --port-file records it;\n"
-    "                        with --tls-cert and --tls-key it serves HTTPS)\n"
+    "                        with --tls-cert and --tls-key it serves HTTPS; --check\n"
+    "                        validates the options and files and exits)\n"
+    "  migrate --db FILE     apply the database schema migrations (serve applies\n"
+    "                        them on start too)\n"
     "  user add NAME --role viewer|agent|supervisor --db FILE [--quiet]\n"
     "                        create a staff user and print its token once\n"
     "  user revoke NAME --db FILE\n"
@@ -46,13 +49,13 @@ static int usage(FILE *out, int status) {
   return status;
 }
 
-static struct store *open_store(const char *path) {
+static struct store *open_store(const char *path, unsigned flags) {
   if (!path) {
     fprintf(stderr, "privdeskd: --db FILE is required\n");
     return NULL;
   }
   char err[512];
-  struct store *s = store_open(path, err, sizeof err);
+  struct store *s = store_open(path, flags, err, sizeof err);
   if (!s) fprintf(stderr, "privdeskd: %s\n", err);
   return s;
 }
@@ -75,6 +78,7 @@ static int cmd_serve(int argc, char **argv) {
     {"log", required_argument, 0, 'L'},    {"port-file", required_argument, 0, 'p'},
     {"rate-limit", required_argument, 0, 'r'}, {"threads", required_argument, 0, 't'},
     {"tls-cert", required_argument, 0, 'c'}, {"tls-key", required_argument, 0, 'k'},
+    {"check", no_argument, 0, 'C'},
     {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   struct server_config cfg = {.listen = "127.0.0.1:8080", .rate_limit = 50};
   const char *db = NULL;
@@ -102,12 +106,14 @@ static int cmd_serve(int argc, char **argv) {
       break;
     case 'c': cfg.tls_cert = optarg; break;
     case 'k': cfg.tls_key = optarg; break;
+    case 'C': cfg.check_only = true; break;
     case 'h': return usage(stdout, 0);
     default: return usage(stderr, 2);
     }
   }
   if (optind != argc) return usage(stderr, 2);
-  struct store *s = open_store(db);
+  /* --check opens the database without migrating it: a check changes nothing */
+  struct store *s = open_store(db, cfg.check_only ? STORE_NO_MIGRATE : 0);
   if (!s) return 1;
   int rc = server_run(s, &cfg);
   store_close(s);
@@ -196,7 +202,7 @@ static int cmd_user(int argc, char **argv) {
   bool wants_name = sub && (strcmp(sub, "add") == 0 || strcmp(sub, "revoke") == 0);
   if (!sub || (wants_name && (!name || optind + 2 != argc)) || (!wants_name && optind + 1 != argc))
     return usage(stderr, 2);
-  struct store *s = open_store(db);
+  struct store *s = open_store(db, 0);
   if (!s) return 1;
   int rc = 2;
   if (strcmp(sub, "add") == 0) {
@@ -218,6 +224,27 @@ static int cmd_user(int argc, char **argv) {
   }
   store_close(s);
   return rc;
+}
+
+/* ---- migrate ---- */
+
+static int cmd_migrate(int argc, char **argv) {
+  static const struct option opts[] = {{"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  const char *db = NULL;
+  int c;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c == 'd') db = optarg;
+    else return usage(c == 'h' ? stdout : stderr, c == 'h' ? 0 : 2);
+  }
+  if (optind != argc) return usage(stderr, 2);
+  struct store *s = open_store(db, STORE_NO_MIGRATE);
+  if (!s) return 1;
+  char msg[512];
+  int rc = store_migrate(s, msg, sizeof msg);
+  store_close(s);
+  fprintf(rc == ST_OK ? stdout : stderr, "privdeskd: %s\n", msg);
+  return rc == ST_OK ? 0 : 1;
 }
 
 /* ---- seed ---- */
@@ -267,7 +294,7 @@ static int cmd_seed(int argc, char **argv) {
   } else {
     o.now = pd_start_of_day(pd_date_of(now_seconds()));
   }
-  struct store *s = open_store(db);
+  struct store *s = open_store(db, 0);
   if (!s) return 1;
   time_t t0 = time(NULL);
   int rc = seed_run(s, &o);
@@ -287,7 +314,7 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) return usage(stdout, 0);
   if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-    printf("privdeskd %s\n", PACKAGE_VERSION);
+    printf("privdeskd (privdesk) %s\n", PACKAGE_VERSION);
     return 0;
   }
   /* getopt_long sees the command's own arguments */
@@ -295,6 +322,7 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "serve") == 0) return cmd_serve(argc - 1, argv + 1);
   if (strcmp(cmd, "user") == 0) return cmd_user(argc - 1, argv + 1);
   if (strcmp(cmd, "seed") == 0) return cmd_seed(argc - 1, argv + 1);
+  if (strcmp(cmd, "migrate") == 0) return cmd_migrate(argc - 1, argv + 1);
   fprintf(stderr, "privdeskd: unknown command \"%s\"\n", cmd);
   return usage(stderr, 2);
 }

@@ -2,6 +2,8 @@
 #ifndef PD_SERVER_H
 #define PD_SERVER_H
 
+#include <stdbool.h>
+
 #include "server/store.h"
 
 struct server_config {
@@ -12,9 +14,12 @@ struct server_config {
   int threads;           /* worker threads, 0 = automatic */
   const char *tls_cert;  /* PEM certificate (chain) file: serve HTTPS; needs tls_key */
   const char *tls_key;   /* PEM private key file */
+  bool check_only;       /* validate everything, print a summary, do not listen */
 };
 
-/* Serves until SIGINT or SIGTERM, then finishes in-flight requests and
+/* With check_only: validates the listen address, the access log's directory
+ * and the TLS files, prints what it would do and returns 0 (1 on a problem),
+ * without binding the port. Otherwise: serves until SIGINT or SIGTERM, then finishes in-flight requests and
  * returns 0; returns 1 with a message on stderr when it cannot start. */
 int server_run(struct store *store, const struct server_config *cfg);
 

@@ -24,22 +24,35 @@
 
 enum store_rc { ST_OK = 0, ST_NOT_FOUND, ST_CONFLICT, ST_ERROR };
 
-struct store;
-struct store_conn;
+struct store_ops;
 
-/* Opens (creating when needed) and migrates the database at path. On failure
- * returns NULL and writes a message into err. */
-struct store *store_open(const char *path, char *err, size_t errsz);
+/* What every store's handles start with: the operations of their kind.
+ * Implementations embed these as their first member. */
+struct store {
+  const struct store_ops *ops;
+};
+struct store_conn {
+  const struct store_ops *ops;
+};
+
+/* Opens (creating when needed) the store `where` names and, unless
+ * STORE_NO_MIGRATE, migrates it to the current schema: a file path is a
+ * SQLite database. On failure returns NULL and writes a message into err. */
+enum store_open_flags { STORE_NO_MIGRATE = 1 };
+struct store *store_open(const char *where, unsigned flags, char *err, size_t errsz);
+/* Applies the schema migrations not applied yet (idempotent). Writes what it
+ * did ("schema at version N") into msg. ST_OK or ST_ERROR with a message. */
+int store_migrate(struct store *s, char *msg, size_t msgsz);
 void store_close(struct store *s);
 /* The calling thread's connection, opened on first use; NULL on failure. */
 struct store_conn *store_conn_get(struct store *s);
 /* For bulk loading (seeding): relaxed durability until store_close. */
-void store_set_bulk_mode(struct store_conn *c, bool on);
+int store_set_bulk_mode(struct store_conn *c, bool on);
 
 int store_begin_read(struct store_conn *c);
 int store_begin_write(struct store_conn *c);
 int store_commit(struct store_conn *c);
-void store_rollback(struct store_conn *c);
+int store_rollback(struct store_conn *c);
 int store_ping(struct store_conn *c);
 
 /* Case-folds an e-mail (ASCII letters) the way the store orders and matches
@@ -244,5 +257,65 @@ struct st_stats {
 };
 /* now: the current time; user: the caller's name (for `mine`). */
 int store_stats(struct store_conn *c, int64_t now, const char *user, struct st_stats *out);
+
+/* ---- implementations ---- */
+
+#define STORE_EXPAND(...) __VA_ARGS__
+
+/* X(return type, name, (parameters after the connection), (arguments after it)):
+ * every operation on a connection; store.c dispatches each through ops. */
+#define STORE_CONN_OPS(X) \
+  X(int, set_bulk_mode, (, bool on), (, on)) \
+  X(int, begin_read, (), ()) \
+  X(int, begin_write, (), ()) \
+  X(int, commit, (), ()) \
+  X(int, rollback, (), ()) \
+  X(int, ping, (), ()) \
+  X(int, user_by_token_hash, (, const unsigned char hash[32], struct st_user *out), (, hash, out)) \
+  X(int, user_by_name, (, const char *name, struct st_user *out), (, name, out)) \
+  X(int, user_add, (, const char *name, enum pd_role role, const unsigned char hash[32], int64_t now), (, name, role, hash, now)) \
+  X(int, user_revoke, (, const char *name, int64_t now), (, name, now)) \
+  X(int, users_each, (, void (*fn)(const struct st_user *u, void *ctx), void *ctx), (, fn, ctx)) \
+  X(int, account_get, (, struct arena *a, const char *id, struct st_account *out), (, a, id, out)) \
+  X(int, account_by_rowid, (, struct arena *a, int64_t rowid, struct st_account *out), (, a, rowid, out)) \
+  X(int, account_insert, (, struct st_account *acc), (, acc)) \
+  X(int, account_update, (, const struct st_account *acc), (, acc)) \
+  X(int, account_touch, (, int64_t account_rowid, int64_t now), (, account_rowid, now)) \
+  X(int, accounts_list, (, struct arena *a, const struct st_account_query *q, struct st_account **items, int *n, bool *more), (, a, q, items, n, more)) \
+  X(int, inventory_get, (, struct arena *a, int64_t account_rowid, struct st_inventory_row rows[PD_CATEGORY_COUNT]), (, a, account_rowid, rows)) \
+  X(int, inventory_put, (, int64_t account_rowid, const struct st_inventory_row *row), (, account_rowid, row)) \
+  X(int, request_get, (, struct arena *a, const char *id, struct st_request *out), (, a, id, out)) \
+  X(int, request_insert, (, struct st_request *r), (, r)) \
+  X(int, request_update, (, const struct st_request *r), (, r)) \
+  X(int, requests_touch_account, (, int64_t account_rowid, int64_t now), (, account_rowid, now)) \
+  X(int, requests_list, (, struct arena *a, const struct st_request_query *q, struct st_request **items, int *n, bool *more), (, a, q, items, n, more)) \
+  X(int, timeline_add, (, int64_t request_rowid, const struct st_timeline_event *e), (, request_rowid, e)) \
+  X(int, timeline_list, (, struct arena *a, int64_t request_rowid, struct st_timeline_event **events, int *n), (, a, request_rowid, events, n)) \
+  X(int, hold_get, (, struct arena *a, const char *id, struct st_hold *out), (, a, id, out)) \
+  X(int, hold_insert, (, struct st_hold *h), (, h)) \
+  X(int, hold_update, (, const struct st_hold *h), (, h)) \
+  X(int, holds_list, (, struct arena *a, const struct st_hold_query *q, struct st_hold **items, int *n, bool *more), (, a, q, items, n, more)) \
+  X(int, audit_append, (, struct st_audit_entry *e), (, e)) \
+  X(int, audit_list, (, struct arena *a, const struct st_audit_query *q, struct st_audit_entry **items, int *n, bool *more), (, a, q, items, n, more)) \
+  X(int, audit_verify, (, struct st_audit_verify *out), (, out)) \
+  X(int, idem_get, (, struct arena *a, int64_t user_rowid, const char *key, struct st_idem *out), (, a, user_rowid, key, out)) \
+  X(int, idem_put, (, int64_t user_rowid, const char *key, const struct st_idem *rec), (, user_rowid, key, rec)) \
+  X(int, idem_purge, (, int64_t before), (, before)) \
+  X(int, export_put, (, int64_t request_rowid, const char *body), (, request_rowid, body)) \
+  X(int, export_get, (, struct arena *a, int64_t request_rowid, const char **body), (, a, request_rowid, body)) \
+  X(int, stats, (, int64_t now, const char *user, struct st_stats *out), (, now, user, out))
+
+struct store_ops {
+  const char *kind; /* "sqlite", ... */
+  int (*migrate)(struct store *s, char *msg, size_t msgsz);
+  void (*close)(struct store *s);
+  struct store_conn *(*conn_get)(struct store *s);
+#define STORE_OP_MEMBER(ret, name, params, args) ret (*name)(struct store_conn *c STORE_EXPAND params);
+  STORE_CONN_OPS(STORE_OP_MEMBER)
+#undef STORE_OP_MEMBER
+};
+
+/* The SQLite store (store_sqlite.c). */
+struct store *sqlite_store_open(const char *path, unsigned flags, char *err, size_t errsz);
 
 #endif

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct store {
+struct sqlite_store {
+  struct store base;
   char *path;
   pthread_mutex_t lock;
   /* Serialises write transactions of this process. SQLite allows one writer
@@ -17,10 +18,11 @@ struct store {
    * a 500). Here they queue on a mutex and go as soon as it is free. The busy
    * timeout stays for other processes (privdeskd user add on a live database). */
   pthread_mutex_t write_lock;
-  struct store_conn *conns;
+  struct sqlite_conn *conns;
 };
 
-static _Thread_local struct store_conn *thread_conn;
+static _Thread_local struct sqlite_conn *thread_conn;
+static const struct store_ops sqlite_ops;
 
 /* Schema version 1. Migrations append to this list; user_version records how far a file got. */
 static const char *const migrations[] = {
@@ -97,12 +99,12 @@ static const char *const migrations[] = {
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 
-int st_fail(struct store_conn *c, const char *what) {
+int st_fail(struct sqlite_conn *c, const char *what) {
   fprintf(stderr, "privdeskd: store: %s: %s\n", what, c && c->db ? sqlite3_errmsg(c->db) : "no database");
   return ST_ERROR;
 }
 
-int st_exec(struct store_conn *c, const char *sql) {
+int st_exec(struct sqlite_conn *c, const char *sql) {
   char *msg = NULL;
   if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
     fprintf(stderr, "privdeskd: store: %s\n", msg ? msg : "exec failed");
@@ -112,7 +114,7 @@ int st_exec(struct store_conn *c, const char *sql) {
   return ST_OK;
 }
 
-sqlite3_stmt *st_prepare(struct store_conn *c, const char *sql) {
+sqlite3_stmt *st_prepare(struct sqlite_conn *c, const char *sql) {
   for (int i = 0; i < DYN_STMT_SLOTS; i++) {
     struct dyn_stmt *d = &c->dyn[i];
     if (d->sql && strcmp(d->sql, sql) == 0) {
@@ -144,7 +146,7 @@ sqlite3_stmt *st_prepare(struct store_conn *c, const char *sql) {
   return st;
 }
 
-int st_step_done(struct store_conn *c, sqlite3_stmt *st, const char *what) {
+int st_step_done(struct sqlite_conn *c, sqlite3_stmt *st, const char *what) {
   int rc = sqlite3_step(st);
   if (rc == SQLITE_DONE || rc == SQLITE_ROW) return ST_OK;
   if ((rc & 0xff) == SQLITE_CONSTRAINT) return ST_CONFLICT;
@@ -176,13 +178,6 @@ void st_col_id(sqlite3_stmt *st, int i, char out[ST_ID_MAX]) {
   snprintf(out, ST_ID_MAX, "%s", t ? (const char *)t : "");
 }
 
-bool store_email_fold(const char *email, char *out, size_t outsz) {
-  size_t n = strlen(email);
-  if (n + 1 > outsz) return false;
-  for (size_t i = 0; i <= n; i++) out[i] = (char)tolower((unsigned char)email[i]);
-  return true;
-}
-
 void st_prefix_end(const char *lo, char *hi) {
   size_t n = strlen(lo);
   memcpy(hi, lo, n);
@@ -190,7 +185,7 @@ void st_prefix_end(const char *lo, char *hi) {
   hi[n + 1] = '\0';
 }
 
-static int conn_setup(struct store_conn *c) {
+static int conn_setup(struct sqlite_conn *c) {
   sqlite3_busy_timeout(c->db, 10000);
   /* WAL: readers never block the writer. synchronous=FULL: an acknowledged
    * write survives power loss, not just a process crash. */
@@ -198,9 +193,10 @@ static int conn_setup(struct store_conn *c) {
                     "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;");
 }
 
-static struct store_conn *conn_open(struct store *s, char *err, size_t errsz) {
-  struct store_conn *c = calloc(1, sizeof *c);
+static struct sqlite_conn *conn_open(struct sqlite_store *s, char *err, size_t errsz) {
+  struct sqlite_conn *c = calloc(1, sizeof *c);
   if (!c) return NULL;
+  c->base.ops = &sqlite_ops;
   c->store = s;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(s->path, &c->db, flags, NULL) != SQLITE_OK) {
@@ -222,7 +218,7 @@ static struct store_conn *conn_open(struct store *s, char *err, size_t errsz) {
   return c;
 }
 
-static void conn_close(struct store_conn *c) {
+static void conn_close(struct sqlite_conn *c) {
   for (int i = 0; i < DYN_STMT_SLOTS; i++) {
     sqlite3_finalize(c->dyn[i].stmt);
     free(c->dyn[i].sql);
@@ -231,13 +227,17 @@ static void conn_close(struct store_conn *c) {
   free(c);
 }
 
-static int migrate(struct store_conn *c, char *err, size_t errsz) {
+static int schema_version(struct sqlite_conn *c) {
   sqlite3_stmt *st = NULL;
   int version = 0;
-  if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
+  if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
     version = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
+  return version;
+}
+
+static int migrate(struct sqlite_conn *c, char *err, size_t errsz) {
+  int version = schema_version(c);
   if (version > SCHEMA_VERSION) {
     snprintf(err, errsz, "database schema version %d is newer than this privdeskd (%d)", version,
              SCHEMA_VERSION);
@@ -259,27 +259,9 @@ fail:
   return ST_ERROR;
 }
 
-struct store *store_open(const char *path, char *err, size_t errsz) {
-  struct store *s = calloc(1, sizeof *s);
-  if (!s || !(s->path = strdup(path))) {
-    free(s);
-    snprintf(err, errsz, "out of memory");
-    return NULL;
-  }
-  pthread_mutex_init(&s->lock, NULL);
-  pthread_mutex_init(&s->write_lock, NULL);
-  struct store_conn *c = conn_open(s, err, errsz);
-  if (!c || migrate(c, err, errsz) != ST_OK) {
-    store_close(s);
-    return NULL;
-  }
-  thread_conn = c;
-  return s;
-}
-
-void store_close(struct store *s) {
-  if (!s) return;
-  for (struct store_conn *c = s->conns, *next; c; c = next) {
+static void sqlite_close(struct store *base) {
+  struct sqlite_store *s = (struct sqlite_store *)base;
+  for (struct sqlite_conn *c = s->conns, *next; c; c = next) {
     next = c->next;
     if (thread_conn == c) thread_conn = NULL;
     conn_close(c);
@@ -290,26 +272,62 @@ void store_close(struct store *s) {
   free(s);
 }
 
-struct store_conn *store_conn_get(struct store *s) {
-  if (thread_conn && thread_conn->store == s) return thread_conn;
-  thread_conn = conn_open(s, NULL, 0);
-  return thread_conn;
+static struct store_conn *sqlite_conn_get(struct store *base) {
+  struct sqlite_store *s = (struct sqlite_store *)base;
+  if (!thread_conn || thread_conn->store != s) thread_conn = conn_open(s, NULL, 0);
+  return thread_conn ? &thread_conn->base : NULL;
 }
 
-void store_set_bulk_mode(struct store_conn *c, bool on) {
+static int sqlite_migrate(struct store *base, char *msg, size_t msgsz) {
+  struct sqlite_conn *c = (struct sqlite_conn *)sqlite_conn_get(base);
+  if (!c) {
+    snprintf(msg, msgsz, "cannot open the database");
+    return ST_ERROR;
+  }
+  int from = schema_version(c);
+  if (migrate(c, msg, msgsz) != ST_OK) return ST_ERROR;
+  snprintf(msg, msgsz, from == SCHEMA_VERSION ? "schema at version %d: nothing to do"
+                                              : "schema migrated from version %d to %d", from, SCHEMA_VERSION);
+  return ST_OK;
+}
+
+struct store *sqlite_store_open(const char *path, unsigned flags, char *err, size_t errsz) {
+  struct sqlite_store *s = calloc(1, sizeof *s);
+  if (!s || !(s->path = strdup(path))) {
+    free(s);
+    snprintf(err, errsz, "out of memory");
+    return NULL;
+  }
+  s->base.ops = &sqlite_ops;
+  pthread_mutex_init(&s->lock, NULL);
+  pthread_mutex_init(&s->write_lock, NULL);
+  struct sqlite_conn *c = conn_open(s, err, errsz);
+  if (!c || (!(flags & STORE_NO_MIGRATE) && migrate(c, err, errsz) != ST_OK)) {
+    sqlite_close(&s->base);
+    return NULL;
+  }
+  thread_conn = c;
+  return &s->base;
+}
+
+int sqlite_set_bulk_mode(struct store_conn *conn_, bool on) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   /* Bulk loads touch random pages of the unique e-mail and id indexes: a
    * large page cache keeps them in memory until the single commit. */
   st_exec(c, on ? "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144"
                 : "PRAGMA synchronous=FULL; PRAGMA cache_size=-16000");
+  return ST_OK;
 }
 
-int store_begin_read(struct store_conn *c) {
+int sqlite_begin_read(struct store_conn *conn_) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   if (st_exec(c, "BEGIN DEFERRED") != ST_OK) return ST_ERROR;
   c->in_tx = 1;
   return ST_OK;
 }
 
-int store_begin_write(struct store_conn *c) {
+int sqlite_begin_write(struct store_conn *conn_) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   pthread_mutex_lock(&c->store->write_lock);
   if (st_exec(c, "BEGIN IMMEDIATE") != ST_OK) {
     pthread_mutex_unlock(&c->store->write_lock);
@@ -320,12 +338,13 @@ int store_begin_write(struct store_conn *c) {
 }
 
 /* Ends a transaction's hold on the process's write lock. */
-static void end_tx(struct store_conn *c) {
+static void end_tx(struct sqlite_conn *c) {
   if (c->in_tx == 2) pthread_mutex_unlock(&c->store->write_lock);
   c->in_tx = 0;
 }
 
-int store_commit(struct store_conn *c) {
+int sqlite_commit(struct store_conn *conn_) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   int rc = ST_OK;
   if (st_exec(c, "COMMIT") != ST_OK) {
     if (sqlite3_get_autocommit(c->db) == 0) st_exec(c, "ROLLBACK");
@@ -335,12 +354,15 @@ int store_commit(struct store_conn *c) {
   return rc;
 }
 
-void store_rollback(struct store_conn *c) {
+int sqlite_rollback(struct store_conn *conn_) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   if (c->in_tx && sqlite3_get_autocommit(c->db) == 0) st_exec(c, "ROLLBACK");
   end_tx(c);
+  return ST_OK;
 }
 
-int store_ping(struct store_conn *c) {
+int sqlite_ping(struct store_conn *conn_) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT count(*) FROM users");
   if (!st || sqlite3_step(st) != SQLITE_ROW) return st_fail(c, "ping");
   sqlite3_reset(st);
@@ -349,7 +371,7 @@ int store_ping(struct store_conn *c) {
 
 /* ---- staff ---- */
 
-static int read_user(struct store_conn *c, sqlite3_stmt *st, struct st_user *out) {
+static int read_user(struct sqlite_conn *c, sqlite3_stmt *st, struct st_user *out) {
   int rc = sqlite3_step(st);
   if (rc == SQLITE_DONE) return ST_NOT_FOUND;
   if (rc != SQLITE_ROW) return st_fail(c, "reading a user");
@@ -365,22 +387,25 @@ static int read_user(struct store_conn *c, sqlite3_stmt *st, struct st_user *out
 
 #define USER_COLUMNS "pk, name, role, created_at, revoked_at"
 
-int store_user_by_token_hash(struct store_conn *c, const unsigned char hash[32], struct st_user *out) {
+int sqlite_user_by_token_hash(struct store_conn *conn_, const unsigned char hash[32], struct st_user *out) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT " USER_COLUMNS " FROM users WHERE token_hash = ?");
   if (!st) return ST_ERROR;
   sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
   return read_user(c, st, out);
 }
 
-int store_user_by_name(struct store_conn *c, const char *name, struct st_user *out) {
+int sqlite_user_by_name(struct store_conn *conn_, const char *name, struct st_user *out) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT " USER_COLUMNS " FROM users WHERE name = ?");
   if (!st) return ST_ERROR;
   st_bind_text(st, 1, name);
   return read_user(c, st, out);
 }
 
-int store_user_add(struct store_conn *c, const char *name, enum pd_role role, const unsigned char hash[32],
+int sqlite_user_add(struct store_conn *conn_, const char *name, enum pd_role role, const unsigned char hash[32],
                    int64_t now) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st =
       st_prepare(c, "INSERT INTO users (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)");
   if (!st) return ST_ERROR;
@@ -391,7 +416,8 @@ int store_user_add(struct store_conn *c, const char *name, enum pd_role role, co
   return st_step_done(c, st, "adding a user");
 }
 
-int store_user_revoke(struct store_conn *c, const char *name, int64_t now) {
+int sqlite_user_revoke(struct store_conn *conn_, const char *name, int64_t now) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st =
       st_prepare(c, "UPDATE users SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL");
   if (!st) return ST_ERROR;
@@ -402,7 +428,8 @@ int store_user_revoke(struct store_conn *c, const char *name, int64_t now) {
   return rc;
 }
 
-int store_users_each(struct store_conn *c, void (*fn)(const struct st_user *u, void *ctx), void *ctx) {
+int sqlite_users_each(struct store_conn *conn_, void (*fn)(const struct st_user *u, void *ctx), void *ctx) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT " USER_COLUMNS " FROM users ORDER BY name");
   if (!st) return ST_ERROR;
   struct st_user u;
@@ -419,3 +446,13 @@ int store_users_each(struct store_conn *c, void (*fn)(const struct st_user *u, v
   sqlite3_reset(st);
   return rc == SQLITE_DONE ? ST_OK : st_fail(c, "listing users");
 }
+
+static const struct store_ops sqlite_ops = {
+  .kind = "sqlite",
+  .migrate = sqlite_migrate,
+  .close = sqlite_close,
+  .conn_get = sqlite_conn_get,
+#define STORE_OP_INIT(ret, name, params, args) .name = sqlite_##name,
+  STORE_CONN_OPS(STORE_OP_INIT)
+#undef STORE_OP_INIT
+};

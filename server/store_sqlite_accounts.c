@@ -32,7 +32,7 @@ static void read_account(struct arena *a, sqlite3_stmt *st, struct st_account *o
   out->updated_at = sqlite3_column_int64(st, 15);
 }
 
-static int read_one_account(struct store_conn *c, struct arena *a, sqlite3_stmt *st, struct st_account *out) {
+static int read_one_account(struct sqlite_conn *c, struct arena *a, sqlite3_stmt *st, struct st_account *out) {
   int rc = sqlite3_step(st);
   if (rc == SQLITE_DONE) return ST_NOT_FOUND;
   if (rc != SQLITE_ROW) return st_fail(c, "reading an account");
@@ -41,14 +41,16 @@ static int read_one_account(struct store_conn *c, struct arena *a, sqlite3_stmt 
   return ST_OK;
 }
 
-int store_account_get(struct store_conn *c, struct arena *a, const char *id, struct st_account *out) {
+int sqlite_account_get(struct store_conn *conn_, struct arena *a, const char *id, struct st_account *out) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.id = ?");
   if (!st) return ST_ERROR;
   st_bind_text(st, 1, id);
   return read_one_account(c, a, st, out);
 }
 
-int store_account_by_rowid(struct store_conn *c, struct arena *a, int64_t rowid, struct st_account *out) {
+int sqlite_account_by_rowid(struct store_conn *conn_, struct arena *a, int64_t rowid, struct st_account *out) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.pk = ?");
   if (!st) return ST_ERROR;
   sqlite3_bind_int64(st, 1, rowid);
@@ -63,7 +65,8 @@ static bool bind_email(sqlite3_stmt *st, int i_email, int i_norm, const char *em
   return true;
 }
 
-int store_account_insert(struct store_conn *c, struct st_account *acc) {
+int sqlite_account_insert(struct store_conn *conn_, struct st_account *acc) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(
       c, "INSERT INTO accounts (id, email, email_norm, name, status, jurisdiction, created_at, closed_at,"
          " is_minor, analytics_enabled, marketing_consent, marketing_consent_at, version, updated_at)"
@@ -87,7 +90,8 @@ int store_account_insert(struct store_conn *c, struct st_account *acc) {
   return rc;
 }
 
-int store_account_update(struct store_conn *c, const struct st_account *acc) {
+int sqlite_account_update(struct store_conn *conn_, const struct st_account *acc) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(
       c, "UPDATE accounts SET email = ?, email_norm = ?, name = ?, status = ?, closed_at = ?,"
          " analytics_enabled = ?, marketing_consent = ?, marketing_consent_at = ?, version = ?,"
@@ -106,7 +110,8 @@ int store_account_update(struct store_conn *c, const struct st_account *acc) {
   return st_step_done(c, st, "updating an account");
 }
 
-int store_account_touch(struct store_conn *c, int64_t account_rowid, int64_t now) {
+int sqlite_account_touch(struct store_conn *conn_, int64_t account_rowid, int64_t now) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "UPDATE accounts SET version = version + 1, updated_at = ? WHERE pk = ?");
   if (!st) return ST_ERROR;
   sqlite3_bind_int64(st, 1, now);
@@ -115,7 +120,7 @@ int store_account_touch(struct store_conn *c, int64_t account_rowid, int64_t now
 }
 
 /* Reads up to q->limit + 1 rows of st into a growing list; sets *more. */
-static int collect_accounts(struct store_conn *c, struct arena *a, sqlite3_stmt *st, int limit,
+static int collect_accounts(struct sqlite_conn *c, struct arena *a, sqlite3_stmt *st, int limit,
                             struct st_account **items, int *n, bool *more) {
   struct st_account *rows = arena_alloc(a, sizeof *rows * (size_t)(limit + 1));
   int count = 0, rc;
@@ -150,8 +155,9 @@ static size_t utf8_chars(const char *s) {
 
 /* The e-mail-ordered merge of an e-mail prefix range and a name match: each
  * side yields at most limit + 1 rows in e-mail order, so their merge does too. */
-int store_accounts_list(struct store_conn *c, struct arena *a, const struct st_account_query *q,
+int sqlite_accounts_list(struct store_conn *conn_, struct arena *a, const struct st_account_query *q,
                         struct st_account **items, int *n, bool *more) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   const char *after = q->after_email ? q->after_email : "";
   sqlite3_stmt *st;
   if (!q->q) {
@@ -221,8 +227,9 @@ int store_accounts_list(struct store_conn *c, struct arena *a, const struct st_a
 
 /* ---- inventory ---- */
 
-int store_inventory_get(struct store_conn *c, struct arena *a, int64_t account_rowid,
+int sqlite_inventory_get(struct store_conn *conn_, struct arena *a, int64_t account_rowid,
                         struct st_inventory_row rows[PD_CATEGORY_COUNT]) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   for (int i = 0; i < PD_CATEGORY_COUNT; i++) {
     memset(&rows[i], 0, sizeof rows[i]);
     rows[i].category = (enum pd_category)i;
@@ -250,7 +257,8 @@ int store_inventory_get(struct store_conn *c, struct arena *a, int64_t account_r
   return rc == SQLITE_DONE ? ST_OK : st_fail(c, "reading an inventory");
 }
 
-int store_inventory_put(struct store_conn *c, int64_t account_rowid, const struct st_inventory_row *row) {
+int sqlite_inventory_put(struct store_conn *conn_, int64_t account_rowid, const struct st_inventory_row *row) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "INSERT OR REPLACE INTO inventory (account_pk, category, records, bytes,"
                                    " oldest, newest, state, retained_until, retained_because)"
                                    " VALUES (?,?,?,?,?,?,?,?,?)");

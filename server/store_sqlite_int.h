@@ -13,23 +13,32 @@ struct dyn_stmt {
   sqlite3_stmt *stmt;
 };
 
-struct store_conn {
-  struct store *store;
+struct sqlite_conn {
+  struct store_conn base; /* first: a struct store_conn * is one of these */
+  struct sqlite_store *store;
   sqlite3 *db;
-  struct store_conn *next; /* all connections of the store, for closing */
+  struct sqlite_conn *next; /* all connections of the store, for closing */
   struct dyn_stmt dyn[DYN_STMT_SLOTS];
   unsigned dyn_next_evict;
   int in_tx;
 };
 
+/* The SQLite connection behind a store connection of this kind. */
+static inline struct sqlite_conn *sqlite_conn_of(struct store_conn *c) { return (struct sqlite_conn *)c; }
+
+/* The operations, defined across store_sqlite*.c (see STORE_CONN_OPS). */
+#define SQLITE_OP_DECL(ret, name, params, args) ret sqlite_##name(struct store_conn *c STORE_EXPAND params);
+STORE_CONN_OPS(SQLITE_OP_DECL)
+#undef SQLITE_OP_DECL
+
 /* A prepared statement for sql, cached per connection, reset and unbound. */
-sqlite3_stmt *st_prepare(struct store_conn *c, const char *sql);
+sqlite3_stmt *st_prepare(struct sqlite_conn *c, const char *sql);
 /* Logs the connection's last error with what was being done; returns ST_ERROR. */
-int st_fail(struct store_conn *c, const char *what);
+int st_fail(struct sqlite_conn *c, const char *what);
 /* Executes a statement that returns no rows. */
-int st_exec(struct store_conn *c, const char *sql);
+int st_exec(struct sqlite_conn *c, const char *sql);
 /* sqlite3_step for statements returning nothing; maps constraint errors to ST_CONFLICT. */
-int st_step_done(struct store_conn *c, sqlite3_stmt *st, const char *what);
+int st_step_done(struct sqlite_conn *c, sqlite3_stmt *st, const char *what);
 
 void st_bind_text(sqlite3_stmt *st, int i, const char *s);      /* NULL binds null */
 void st_bind_time(sqlite3_stmt *st, int i, int64_t t);          /* 0 binds null */

@@ -31,7 +31,8 @@ static void read_hold(struct arena *a, sqlite3_stmt *st, struct st_hold *h) {
   h->version = sqlite3_column_int64(st, 13);
 }
 
-int store_hold_get(struct store_conn *c, struct arena *a, const char *id, struct st_hold *out) {
+int sqlite_hold_get(struct store_conn *conn_, struct arena *a, const char *id, struct st_hold *out) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st =
       st_prepare(c, "SELECT " HOLD_COLUMNS " FROM holds h JOIN accounts a ON a.pk = h.account_pk WHERE h.id = ?");
   if (!st) return ST_ERROR;
@@ -44,7 +45,8 @@ int store_hold_get(struct store_conn *c, struct arena *a, const char *id, struct
   return ST_OK;
 }
 
-int store_hold_insert(struct store_conn *c, struct st_hold *h) {
+int sqlite_hold_insert(struct store_conn *conn_, struct st_hold *h) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "INSERT INTO holds (id, account_pk, reason, case_ref, categories, placed_by,"
                                    " placed_at, status, released_by, released_at, release_reason, version)"
                                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -66,7 +68,8 @@ int store_hold_insert(struct store_conn *c, struct st_hold *h) {
   return rc;
 }
 
-int store_hold_update(struct store_conn *c, const struct st_hold *h) {
+int sqlite_hold_update(struct store_conn *conn_, const struct st_hold *h) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "UPDATE holds SET status = ?, released_by = ?, released_at = ?,"
                                    " release_reason = ?, version = ? WHERE pk = ?");
   if (!st) return ST_ERROR;
@@ -79,8 +82,9 @@ int store_hold_update(struct store_conn *c, const struct st_hold *h) {
   return st_step_done(c, st, "updating a hold");
 }
 
-int store_holds_list(struct store_conn *c, struct arena *a, const struct st_hold_query *q,
+int sqlite_holds_list(struct store_conn *conn_, struct arena *a, const struct st_hold_query *q,
                      struct st_hold **items, int *n, bool *more) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   char sql[768];
   snprintf(sql, sizeof sql,
            "SELECT " HOLD_COLUMNS " FROM holds h JOIN accounts a ON a.pk = h.account_pk WHERE 1%s%s%s"
@@ -124,7 +128,8 @@ static char *audit_canonical(const struct st_audit_entry *e) {
   return text;
 }
 
-int store_audit_append(struct store_conn *c, struct st_audit_entry *e) {
+int sqlite_audit_append(struct store_conn *conn_, struct st_audit_entry *e) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
   if (!st) return ST_ERROR;
   int rc = sqlite3_step(st);
@@ -171,8 +176,9 @@ static void read_audit(struct arena *a, sqlite3_stmt *st, struct st_audit_entry 
 
 #define AUDIT_COLUMNS "seq, at, actor, action, target, account_id, details, prev_hash, hash"
 
-int store_audit_list(struct store_conn *c, struct arena *a, const struct st_audit_query *q,
+int sqlite_audit_list(struct store_conn *conn_, struct arena *a, const struct st_audit_query *q,
                      struct st_audit_entry **items, int *n, bool *more) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   char sql[512];
   snprintf(sql, sizeof sql, "SELECT " AUDIT_COLUMNS " FROM audit WHERE 1%s%s%s%s ORDER BY seq DESC LIMIT ?5",
            q->account_id ? " AND account_id = ?1" : "", q->actor ? " AND actor = ?2" : "",
@@ -196,7 +202,8 @@ int store_audit_list(struct store_conn *c, struct arena *a, const struct st_audi
   return ST_OK;
 }
 
-int store_audit_verify(struct store_conn *c, struct st_audit_verify *out) {
+int sqlite_audit_verify(struct store_conn *conn_, struct st_audit_verify *out) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   memset(out, 0, sizeof *out);
   out->ok = true;
   memcpy(out->head, pd_audit_genesis, sizeof out->head);
@@ -239,7 +246,8 @@ int store_audit_verify(struct store_conn *c, struct st_audit_verify *out) {
 
 /* ---- idempotency ---- */
 
-int store_idem_get(struct store_conn *c, struct arena *a, int64_t user_rowid, const char *key, struct st_idem *out) {
+int sqlite_idem_get(struct store_conn *conn_, struct arena *a, int64_t user_rowid, const char *key, struct st_idem *out) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT fingerprint, status, etag, location, body, created_at"
                                    " FROM idempotency WHERE user_pk = ? AND key = ?");
   if (!st) return ST_ERROR;
@@ -259,7 +267,8 @@ int store_idem_get(struct store_conn *c, struct arena *a, int64_t user_rowid, co
   return ST_OK;
 }
 
-int store_idem_put(struct store_conn *c, int64_t user_rowid, const char *key, const struct st_idem *rec) {
+int sqlite_idem_put(struct store_conn *conn_, int64_t user_rowid, const char *key, const struct st_idem *rec) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "INSERT OR REPLACE INTO idempotency (user_pk, key, fingerprint, status, etag,"
                                    " location, body, created_at) VALUES (?,?,?,?,?,?,?,?)");
   if (!st) return ST_ERROR;
@@ -274,7 +283,8 @@ int store_idem_put(struct store_conn *c, int64_t user_rowid, const char *key, co
   return st_step_done(c, st, "storing an idempotency key");
 }
 
-int store_idem_purge(struct store_conn *c, int64_t before) {
+int sqlite_idem_purge(struct store_conn *conn_, int64_t before) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "DELETE FROM idempotency WHERE created_at < ?");
   if (!st) return ST_ERROR;
   sqlite3_bind_int64(st, 1, before);
@@ -283,7 +293,8 @@ int store_idem_purge(struct store_conn *c, int64_t before) {
 
 /* ---- exports ---- */
 
-int store_export_put(struct store_conn *c, int64_t request_rowid, const char *body) {
+int sqlite_export_put(struct store_conn *conn_, int64_t request_rowid, const char *body) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "INSERT OR REPLACE INTO exports (request_pk, body) VALUES (?, ?)");
   if (!st) return ST_ERROR;
   sqlite3_bind_int64(st, 1, request_rowid);
@@ -291,7 +302,8 @@ int store_export_put(struct store_conn *c, int64_t request_rowid, const char *bo
   return st_step_done(c, st, "storing an export");
 }
 
-int store_export_get(struct store_conn *c, struct arena *a, int64_t request_rowid, const char **body) {
+int sqlite_export_get(struct store_conn *conn_, struct arena *a, int64_t request_rowid, const char **body) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT body FROM exports WHERE request_pk = ?");
   if (!st) return ST_ERROR;
   sqlite3_bind_int64(st, 1, request_rowid);

@@ -41,7 +41,8 @@ static void read_request(struct arena *a, sqlite3_stmt *st, struct st_request *r
   r->created_at = sqlite3_column_int64(st, 24);
 }
 
-int store_request_get(struct store_conn *c, struct arena *a, const char *id, struct st_request *out) {
+int sqlite_request_get(struct store_conn *conn_, struct arena *a, const char *id, struct st_request *out) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT " REQUEST_COLUMNS " FROM requests r JOIN accounts a"
                                    " ON a.pk = r.account_pk WHERE r.id = ?");
   if (!st) return ST_ERROR;
@@ -76,7 +77,8 @@ static void bind_request(sqlite3_stmt *st, const struct st_request *r) {
   sqlite3_bind_int64(st, 18, r->updated_at);
 }
 
-int store_request_insert(struct store_conn *c, struct st_request *r) {
+int sqlite_request_insert(struct store_conn *conn_, struct st_request *r) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(
       c, "INSERT INTO requests (type, regime, status, priority, received_at, due_at, extended,"
          " extension_reason, assignee, identity_verified, identity_method, acknowledged_at, ack_due_at,"
@@ -92,7 +94,8 @@ int store_request_insert(struct store_conn *c, struct st_request *r) {
   return rc;
 }
 
-int store_request_update(struct store_conn *c, const struct st_request *r) {
+int sqlite_request_update(struct store_conn *conn_, const struct st_request *r) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(
       c, "UPDATE requests SET type = ?, regime = ?, status = ?, priority = ?, received_at = ?, due_at = ?,"
          " extended = ?, extension_reason = ?, assignee = ?, identity_verified = ?, identity_method = ?,"
@@ -104,7 +107,8 @@ int store_request_update(struct store_conn *c, const struct st_request *r) {
   return st_step_done(c, st, "updating a request");
 }
 
-int store_requests_touch_account(struct store_conn *c, int64_t account_rowid, int64_t now) {
+int sqlite_requests_touch_account(struct store_conn *conn_, int64_t account_rowid, int64_t now) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st =
       st_prepare(c, "UPDATE requests SET version = version + 1, updated_at = ? WHERE account_pk = ?");
   if (!st) return ST_ERROR;
@@ -196,8 +200,9 @@ bool st_requests_sql(const struct st_request_query *q, char *out, size_t outsz) 
   return true;
 }
 
-int store_requests_list(struct store_conn *c, struct arena *a, const struct st_request_query *q,
+int sqlite_requests_list(struct store_conn *conn_, struct arena *a, const struct st_request_query *q,
                         struct st_request **items, int *n, bool *more) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   char sql[2048];
   if (!st_requests_sql(q, sql, sizeof sql)) return st_fail(c, "building the queue query");
   sqlite3_stmt *st = st_prepare(c, sql);
@@ -235,7 +240,8 @@ int store_requests_list(struct store_conn *c, struct arena *a, const struct st_r
 
 /* ---- timeline ---- */
 
-int store_timeline_add(struct store_conn *c, int64_t request_rowid, const struct st_timeline_event *e) {
+int sqlite_timeline_add(struct store_conn *conn_, int64_t request_rowid, const struct st_timeline_event *e) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(
       c, "INSERT INTO timeline (request_pk, seq, at, actor, kind, text, from_status, to_status, assignee)"
          " VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM timeline WHERE request_pk = ?1),"
@@ -252,8 +258,9 @@ int store_timeline_add(struct store_conn *c, int64_t request_rowid, const struct
   return st_step_done(c, st, "adding a timeline event");
 }
 
-int store_timeline_list(struct store_conn *c, struct arena *a, int64_t request_rowid,
+int sqlite_timeline_list(struct store_conn *conn_, struct arena *a, int64_t request_rowid,
                         struct st_timeline_event **events, int *n) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT at, actor, kind, text, from_status, to_status, assignee"
                                    " FROM timeline WHERE request_pk = ? ORDER BY seq");
   if (!st) return ST_ERROR;
@@ -285,7 +292,8 @@ int store_timeline_list(struct store_conn *c, struct arena *a, int64_t request_r
 
 /* ---- statistics ---- */
 
-int store_stats(struct store_conn *c, int64_t now, const char *user, struct st_stats *out) {
+int sqlite_stats(struct store_conn *conn_, int64_t now, const char *user, struct st_stats *out) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   memset(out, 0, sizeof *out);
   sqlite3_stmt *st = st_prepare(c, "SELECT status, count(*) FROM requests GROUP BY status");
   if (!st) return ST_ERROR;

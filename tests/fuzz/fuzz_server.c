@@ -119,21 +119,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   atexit(cleanup);
   char path[4200], err[512];
   snprintf(path, sizeof path, "%s/fuzz.db", dir);
-  store = store_open(path, err, sizeof err);
+  store = store_open(path, 0, err, sizeof err);
   if (!store) die(err);
   /* 2026-11-02T00:00:00Z: a fixed reference time, so the data is always the same */
   struct seed_opts o = {.accounts = 120, .requests = 60, .seed = 5, .now = 1793577600};
   if (seed_run(store, &o) != 0) die("seeding failed");
-  struct store_conn *c = store_conn_get(store);
+  struct sqlite_conn *c = sqlite_conn_of(store_conn_get(store));
   for (int i = 0; i < N_USERS; i++) {
     /* fixed tokens: reproducible inputs */
     unsigned char hash[32];
     snprintf(tokens[i], sizeof tokens[i], "pdt_fuzz-%s-0123456789abcdefghijklmnopqrstuvw", user_names[i]);
     token_hash(tokens[i], strlen(tokens[i]), hash);
-    if (store_user_add(c, user_names[i], (enum pd_role)pd_role_parse(user_roles[i]), hash, o.now) != ST_OK)
+    if (store_user_add(&c->base, user_names[i], (enum pd_role)pd_role_parse(user_roles[i]), hash, o.now) != ST_OK)
       die("adding a user failed");
   }
-  if (store_user_revoke(c, "rex", o.now) != ST_OK) die("revoking rex failed");
+  if (store_user_revoke(&c->base, "rex", o.now) != ST_OK) die("revoking rex failed");
   load_ids(c->db, "SELECT id FROM accounts ORDER BY pk", &accounts);
   load_ids(c->db, "SELECT id FROM requests ORDER BY pk", &requests);
   load_ids(c->db, "SELECT id FROM holds ORDER BY pk", &holds);
@@ -152,7 +152,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 /* Puts the seeded database back. */
 static void reset_store(void) {
-  struct store_conn *c = store_conn_get(store);
+  struct sqlite_conn *c = sqlite_conn_of(store_conn_get(store));
   for (sqlite3_stmt *st = sqlite3_next_stmt(c->db, NULL); st; st = sqlite3_next_stmt(c->db, st)) sqlite3_reset(st);
   if (!sqlite3_get_autocommit(c->db)) abort(); /* a transaction was left open */
   sqlite3_backup *b = sqlite3_backup_init(c->db, "main", pristine, "main");
@@ -182,7 +182,7 @@ static void put(struct buf *b, const char *s, size_t n) {
 
 /* Looks up a column of the resource with id in its table. */
 static bool lookup(const char *sql, const char *id, char *out, size_t outsz) {
-  struct store_conn *c = store_conn_get(store);
+  struct sqlite_conn *c = sqlite_conn_of(store_conn_get(store));
   sqlite3_stmt *st;
   if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) return false;
   sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);

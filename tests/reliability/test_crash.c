@@ -821,23 +821,23 @@ static void test_store_durability_settings(void **state) {
   snprintf(dir, sizeof dir, "%s/pd-durability.XXXXXX", tmp && *tmp ? tmp : "/tmp");
   assert_non_null(mkdtemp(dir));
   snprintf(full, sizeof full, "%s/d.db", dir);
-  struct store *s = store_open(full, err, sizeof err);
+  struct store *s = store_open(full, 0, err, sizeof err);
   assert_non_null(s);
   struct store_conn *c = store_conn_get(s);
   assert_non_null(c);
   sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(c->db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(sqlite_conn_of(c)->db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
   assert_int_equal(sqlite3_step(st), SQLITE_ROW);
   assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
   sqlite3_finalize(st);
-  assert_int_equal(sqlite3_prepare_v2(c->db, "PRAGMA synchronous", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(sqlite_conn_of(c)->db, "PRAGMA synchronous", -1, &st, NULL), SQLITE_OK);
   assert_int_equal(sqlite3_step(st), SQLITE_ROW);
   assert_int_equal(sqlite3_column_int(st, 0), 2); /* FULL */
   sqlite3_finalize(st);
   /* bulk mode (seeding only) relaxes it; switching back restores FULL */
   store_set_bulk_mode(c, true);
   store_set_bulk_mode(c, false);
-  assert_int_equal(sqlite3_prepare_v2(c->db, "PRAGMA synchronous", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(sqlite_conn_of(c)->db, "PRAGMA synchronous", -1, &st, NULL), SQLITE_OK);
   assert_int_equal(sqlite3_step(st), SQLITE_ROW);
   assert_int_equal(sqlite3_column_int(st, 0), 2);
   sqlite3_finalize(st);

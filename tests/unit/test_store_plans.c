@@ -40,11 +40,11 @@ static int setup(void **state) {
   (void)state;
   snprintf(db_path, sizeof db_path, "/tmp/privdesk-plans-%d.db", (int)getpid());
   char err[256];
-  store = store_open(db_path, err, sizeof err);
+  store = store_open(db_path, 0, err, sizeof err);
   if (!store) return -1;
   struct seed_opts o = {.accounts = 300, .requests = 100, .seed = 3, .now = 1764374400};
   if (seed_run(store, &o) != 0) return -1;
-  sqlite3_trace_v2(store_conn_get(store)->db, SQLITE_TRACE_STMT, on_trace, NULL);
+  sqlite3_trace_v2(sqlite_conn_of(store_conn_get(store))->db, SQLITE_TRACE_STMT, on_trace, NULL);
   return 0;
 }
 
@@ -180,7 +180,7 @@ static void every_query_is_served_by_an_index(void **state) {
   run_request_queries();
   run_other_queries();
   /* the chain walk reads the whole log by design (it is what verification is) */
-  sqlite3 *db = store_conn_get(store)->db;
+  sqlite3 *db = sqlite_conn_of(store_conn_get(store))->db;
   sqlite3_trace_v2(db, 0, NULL, NULL);
   int checked = 0;
   for (int i = 0; i < n_captured; i++) {
@@ -195,7 +195,7 @@ static void every_query_is_served_by_an_index(void **state) {
 static void the_checker_catches_a_full_scan(void **state) {
   (void)state;
   /* a query on an unindexed column must be reported, or the test above proves nothing */
-  sqlite3 *db = store_conn_get(store)->db;
+  sqlite3 *db = sqlite_conn_of(store_conn_get(store))->db;
   char *explain = sqlite3_mprintf("EXPLAIN QUERY PLAN SELECT * FROM requests WHERE extension_reason = 'x'");
   sqlite3_stmt *st;
   assert_int_equal(sqlite3_prepare_v2(db, explain, -1, &st, NULL), SQLITE_OK);

@@ -1,0 +1,30 @@
+/* The store interface: picks the implementation from where the data lives and
+ * dispatches every operation to it (see store.h). */
+#include "server/store.h"
+
+#include <ctype.h>
+#include <string.h>
+
+struct store *store_open(const char *where, unsigned flags, char *err, size_t errsz) {
+  return sqlite_store_open(where, flags, err, errsz);
+}
+
+int store_migrate(struct store *s, char *msg, size_t msgsz) { return s->ops->migrate(s, msg, msgsz); }
+
+void store_close(struct store *s) {
+  if (s) s->ops->close(s);
+}
+
+struct store_conn *store_conn_get(struct store *s) { return s->ops->conn_get(s); }
+
+#define STORE_DISPATCH(ret, name, params, args) \
+  ret store_##name(struct store_conn *c STORE_EXPAND params) { return c->ops->name(c STORE_EXPAND args); }
+STORE_CONN_OPS(STORE_DISPATCH)
+#undef STORE_DISPATCH
+
+bool store_email_fold(const char *email, char *out, size_t outsz) {
+  size_t n = strlen(email);
+  if (n + 1 > outsz) return false;
+  for (size_t i = 0; i <= n; i++) out[i] = (char)tolower((unsigned char)email[i]);
+  return true;
+}
