@@ -2,7 +2,7 @@
 
 # A live privdeskd on a free port for tests that need one.
 check_LIBRARIES = libpdtestharness.a
-libpdtestharness_a_SOURCES = tests/harness/server.c tests/harness/server.h
+libpdtestharness_a_SOURCES = tests/harness/server.c tests/harness/server.h tests/harness/pg.c tests/harness/pg.h
 
 include tests/unit/domain.mk
 include tests/unit/store.mk

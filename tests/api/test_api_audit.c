@@ -342,17 +342,26 @@ static void test_tampering_is_detected(void **state) {
   json_decref(log);
   assert_true(victim > 1 && victim < n);
   pd_test_server_kill(&fx_srv, false);
-  sqlite3 *db;
-  assert_int_equal(sqlite3_open(fx_srv.db, &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char sql[200];
-  snprintf(sql, sizeof sql,
-           "UPDATE audit SET details = json_set(details, '$.reason', 'nothing to see') WHERE seq = %lld", victim);
-  char *err = NULL;
-  int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
-  if (rc != SQLITE_OK) fail_msg("tampering failed: %s", err ? err : "?");
-  assert_int_equal(sqlite3_changes(db), 1);
-  sqlite3_close(db);
+  if (fx_srv.pg) { /* the PostgreSQL store: the same edit through psql */
+    char sql[300], out[64];
+    snprintf(sql, sizeof sql,
+             "WITH t AS (UPDATE audit SET details = jsonb_set(details::jsonb, '{reason}', '\"nothing to see\"')::text"
+             " WHERE seq = %lld RETURNING 1) SELECT count(*) FROM t", victim);
+    assert_int_equal(pd_test_server_sql(&fx_srv, sql, out, sizeof out), 0);
+    assert_string_equal(out, "1");
+  } else {
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(fx_srv.db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "UPDATE audit SET details = json_set(details, '$.reason', 'nothing to see') WHERE seq = %lld", victim);
+    char *err = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &err);
+    if (rc != SQLITE_OK) fail_msg("tampering failed: %s", err ? err : "?");
+    assert_int_equal(sqlite3_changes(db), 1);
+    sqlite3_close(db);
+  }
   assert_int_equal(pd_test_server_restart(&fx_srv), 0);
   http_set_base(fx_srv.url);
   bool ok;

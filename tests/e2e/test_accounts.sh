@@ -12,10 +12,12 @@ e2e_server --accounts 300 --requests 120 || exit 1
 
 all=$e2e_dir/accounts.json
 e2e_all_accounts "$all"
-mapfile -t pool < <(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .active_holds == 0
+mapfile -t pool <<< "$(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .active_holds == 0
   and .open_requests == 0 and .analytics_enabled and (.marketing_consent | not)
-  and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")
-mapfile -t minors < <(jq -r '.[] | select(.is_minor and .status == "active") | .id' "$all")
+  and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")"
+[[ -n ${pool[0]-} ]] || pool=()
+mapfile -t minors <<< "$(jq -r '.[] | select(.is_minor and .status == "active") | .id' "$all")"
+[[ -n ${minors[0]-} ]] || minors=()
 ((${#minors[@]} >= 1)) || echo "the seed has no minor account" | e2e_diag
 of() { jq -r --arg id "$1" ".[] | select(.id == \$id) | $2" "$all"; }
 account() { e2e_api sam GET "/v1/accounts/$1" | jq -r "$2"; }
@@ -181,7 +183,7 @@ for size in "${sizes[@]}"; do
     local label
     while IFS= read -r label; do
       e2e_wait "$a" "${label:0:18}" 2 || return
-    done < <(jq -r '.items[].label' <<< "$inv")
+    done <<< "$(jq -r '.items[].label' <<< "$inv")"
     # the held categories say what keeps them
     e2e_wait_regex "$a" "hold:$hold|hold:${hold:0:6}" || return
     e2e_wait_regex "$a" " 1/10\$" || return

@@ -14,8 +14,9 @@ e2e_server --accounts 300 --requests 120 || exit 1
 
 all=$e2e_dir/accounts.json
 e2e_all_accounts "$all"
-mapfile -t pool < <(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .active_holds == 0
-  and .open_requests == 0 and .analytics_enabled and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")
+mapfile -t pool <<< "$(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .active_holds == 0
+  and .open_requests == 0 and .analytics_enabled and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")"
+[[ -n ${pool[0]-} ]] || pool=()
 email_of() { jq -r --arg id "$1" '.[] | select(.id == $id) | .email' "$all"; }
 field() { e2e_request_field sam "$1" "$2"; }
 account() { e2e_api sam GET "/v1/accounts/$1" | jq -r "$2"; }

@@ -13,8 +13,9 @@ e2e_server --accounts 300 --requests 120 || exit 1
 
 all=$e2e_dir/accounts.json
 e2e_all_accounts "$all"
-mapfile -t pool < <(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .active_holds == 0
-  and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")
+mapfile -t pool <<< "$(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .active_holds == 0
+  and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")"
+[[ -n ${pool[0]-} ]] || pool=()
 of() { jq -r --arg id "$1" ".[] | select(.id == \$id) | $2" "$all"; }
 holds_count() { e2e_api sam GET "/v1/holds?limit=200${1:+&status=$1}" | jq '.items | length'; }
 # the audit table's rows: they start with the sequence number

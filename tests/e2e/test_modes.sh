@@ -13,8 +13,9 @@ e2e_server --accounts 300 --requests 120 || exit 1
 
 all=$e2e_dir/accounts.json
 e2e_all_accounts "$all"
-mapfile -t pool < <(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .analytics_enabled
-  and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")
+mapfile -t pool <<< "$(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .analytics_enabled
+  and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")"
+[[ -n ${pool[0]-} ]] || pool=()
 # a surname shared by several accounts, some of them with non-ASCII names
 surname=$(jq -r '[.[] | select(.status != "erased") | .name | select(test("^[^ ]+ [A-Za-z]{3,}$")) | split(" ")]
   | group_by(.[1]) | map(select(length >= 3 and length <= 12 and any(.[]; .[0] | test("[^\\u0000-\\u007f]")))) | .[0][0][1]' "$all")
@@ -47,7 +48,7 @@ help_has() {
     else
       [[ -n $line ]] || e2e_fail "no help line for \"$key\": $help"
     fi
-  done < <(keys_of "$1")
+  done <<< "$(keys_of "$1")"
 }
 # help_check NAME SCOPE TITLE [nowrite]: ? on the screen shows its keys and the global ones; ? closes
 help_check() {

@@ -12,8 +12,9 @@ e2e_server --accounts 300 --requests 120 || exit 1
 all=$e2e_dir/accounts.json
 e2e_all_accounts "$all"
 # accounts with nothing open, plain names, no holds: each size takes its own
-mapfile -t pool < <(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .active_holds == 0
-  and .open_requests == 0 and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")
+mapfile -t pool <<< "$(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .active_holds == 0
+  and .open_requests == 0 and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")"
+[[ -n ${pool[0]-} ]] || pool=()
 ((${#pool[@]} >= 10)) || echo "only ${#pool[@]} plain accounts in the seed" | e2e_diag
 email_of() { jq -r --arg id "$1" '.[] | select(.id == $id) | .email' "$all"; }
 days_ago() { date -u -d "@$(($(date +%s) - $1 * 86400))" +%Y-%m-%dT%H:%M:%SZ; }
@@ -167,7 +168,8 @@ for size in "${sizes[@]}"; do
   e2e_ok "${cols}x$rows: space marks rows (*) and moves down; u clears every mark"
 
   # --- bulk take on three marked rows ---
-  mapfile -t ids < <(open_ids "$accA")
+  mapfile -t ids <<< "$(open_ids "$accA")"
+  [[ -n ${ids[0]-} ]] || ids=()
   emailA=$(email_of "$accA")
   e2e_keys "$q" g
   bulk_take() {
@@ -212,7 +214,8 @@ for size in "${sizes[@]}"; do
   e2e_ok "${cols}x$rows: an agent's a is refused with the reason, nothing is sent"
 
   # --- a supervisor assigns three marked requests to bob ---
-  mapfile -t idsB < <(open_ids "$accB")
+  mapfile -t idsB <<< "$(open_ids "$accB")"
+  [[ -n ${idsB[0]-} ]] || idsB=()
   sam_assign() {
     e2e_wait "$s" "Open requests by days to deadline" || return
     e2e_command "$s" "queue open"

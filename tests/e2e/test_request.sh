@@ -13,10 +13,12 @@ e2e_server --accounts 300 --requests 120 || exit 1
 
 all=$e2e_dir/accounts.json
 e2e_all_accounts "$all"
-mapfile -t pool < <(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .active_holds == 0
-  and .jurisdiction != "US-CA" and .open_requests == 0 and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")
+mapfile -t pool <<< "$(jq -r '.[] | select(.status == "active" and (.is_minor | not) and .active_holds == 0
+  and .jurisdiction != "US-CA" and .open_requests == 0 and (.name | test("^[A-Za-z]+ [A-Za-z]+$"))) | .id' "$all")"
+[[ -n ${pool[0]-} ]] || pool=()
 # open requests past their first deadline, never extended (the seed has them)
-mapfile -t overdue < <(e2e_api alice GET '/v1/requests?overdue=true&limit=200' | jq -r '.items[] | select(.extended | not) | .id')
+mapfile -t overdue <<< "$(e2e_api alice GET '/v1/requests?overdue=true&limit=200' | jq -r '.items[] | select(.extended | not) | .id')"
+[[ -n ${overdue[0]-} ]] || overdue=()
 ((${#overdue[@]} >= 2)) || echo "only ${#overdue[@]} overdue requests in the seed" | e2e_diag
 email_of() { jq -r --arg id "$1" '.[] | select(.id == $id) | .email' "$all"; }
 field() { e2e_request_field sam "$1" "$2"; }

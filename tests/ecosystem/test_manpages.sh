@@ -34,8 +34,8 @@ verdict "${missing:+privdeskd.8 lacks: $missing}" "privdeskd.8 documents every c
 missing=
 while IFS= read -r help; do
   grep -qF -- "$help" "$build/docs/keys.roff" || missing+="[$help] "
-done < <(sed -n 's/^PD_\(WRITE_\)\{0,1\}ACTION([A-Z_]*, "[^"]*", "\([^"]*\)", "[^"]*", "\(.*\)")$/\2|\3/p' \
-           "$top/tui/actions.def" | grep -v '^demo' | cut -d'|' -f2 | sed 's/\\"/"/g; s/-/\\-/g')
+done <<< "$(sed -n 's/^PD_\(WRITE_\)\{0,1\}ACTION([A-Z_]*, "[^"]*", "\([^"]*\)", "[^"]*", "\(.*\)")$/\2|\3/p' \
+           "$top/tui/actions.def" | grep -v '^demo' | cut -d'|' -f2 | sed 's/\\"/"/g; s/-/\\-/g')"
 for c in queue account request holds audit dashboard help quit; do
   grep -q "^.BI \":$c" "$man1" || missing+=":$c "
 done

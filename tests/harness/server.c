@@ -1,4 +1,5 @@
 #include "tests/harness/server.h"
+#include "tests/harness/pg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -136,8 +137,13 @@ int pd_test_server_start(struct pd_test_server *s, const struct pd_test_server_o
     perror("harness: mkdtemp");
     return -1;
   }
-  snprintf(s->db, sizeof s->db, "%s/test.db", s->dir);
   snprintf(s->log, sizeof s->log, "%s/access.log", s->dir);
+  if (pd_test_pg_wanted()) {
+    if (pd_test_pg_new_db(s->db, sizeof s->db) != 0) return -1;
+    s->pg = true;
+  } else {
+    snprintf(s->db, sizeof s->db, "%s/test.db", s->dir);
+  }
   if (opts->seed_accounts > 0) {
     char accounts[16], requests[16], seed[16];
     snprintf(accounts, sizeof accounts, "%d", opts->seed_accounts);
@@ -157,6 +163,33 @@ int pd_test_server_start(struct pd_test_server *s, const struct pd_test_server_o
   s->threads = opts->threads;
   return spawn_server(s, opts->rate_limit, 0);
 }
+
+int pd_test_server_start_instance(struct pd_test_server *s, const struct pd_test_server *first,
+                                  const struct pd_test_server_opts *opts) {
+  *s = *first;
+  s->pid = 0;
+  s->port = 0;
+  s->url[0] = '\0';
+  const char *tmp = getenv("TMPDIR");
+  snprintf(s->dir, sizeof s->dir, "%s/privdesk-test.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  if (!mkdtemp(s->dir)) {
+    perror("harness: mkdtemp");
+    return -1;
+  }
+  snprintf(s->log, sizeof s->log, "%s/access.log", s->dir);
+  if (opts) {
+    s->rate_limit = opts->rate_limit;
+    s->threads = opts->threads;
+  }
+  return spawn_server(s, s->rate_limit, 0);
+}
+
+int pd_test_server_sql(const struct pd_test_server *s, const char *sql, char *out, size_t outsz) {
+  if (!s->pg) return -1;
+  return pd_test_pg_sql(s->db, sql, out, outsz);
+}
+
+const char *pd_test_store_name(void) { return pd_test_pg_wanted() ? "postgresql" : "sqlite"; }
 
 int pd_test_server_restart(struct pd_test_server *s) {
   if (s->pid) pd_test_server_kill(s, false);

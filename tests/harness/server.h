@@ -1,7 +1,9 @@
 /* Test harness: a live privdeskd on a free loopback port with a temporary
  * database, seeded and with one user per role. Used by tests/api and the api/
  * integration tests. The binary is $PRIVDESKD (set by `make check`), else
- * ./privdeskd in the build directory. */
+ * ./privdeskd in the build directory. The database is a SQLite file in the
+ * server's temporary directory, or with PRIVDESK_TEST_STORE=postgresql a new
+ * database of a throwaway PostgreSQL server (tests/harness/pg.h). */
 #ifndef PD_TEST_SERVER_H
 #define PD_TEST_SERVER_H
 
@@ -35,6 +37,7 @@ struct pd_test_server {
   bool keep_dir;
   int rate_limit;           /* the --rate-limit this server runs with (kept for restarts) */
   int threads;              /* the --threads (0 = default), kept for restarts */
+  bool pg;                  /* db is a PostgreSQL URI (PRIVDESK_TEST_STORE=postgresql) */
 };
 
 /* Returns 0 when the server answers /healthz; on failure prints why to stderr. */
@@ -56,5 +59,18 @@ void pd_test_server_kill(struct pd_test_server *s, bool hard);
 int pd_test_server_sanitizer_reports(const struct pd_test_server *s);
 /* Runs `privdeskd ARGS... --db <db>` and captures stdout (trimmed) into out. */
 int pd_test_privdeskd_run(const struct pd_test_server *s, char *out, size_t outsz, const char *const *args);
+
+/* Another privdeskd instance on the database of `first` (PostgreSQL: several
+ * instances behind a load balancer), with its own temporary directory
+ * (logs, port file), free port and the same users and tokens. opts: only
+ * rate_limit and threads are used (NULL: those of first). Stop it with
+ * pd_test_server_stop (which leaves the database alone). */
+int pd_test_server_start_instance(struct pd_test_server *s, const struct pd_test_server *first,
+                                  const struct pd_test_server_opts *opts);
+/* Runs SQL on a PostgreSQL server's database (psql); output into out (may
+ * be NULL). -1 for a SQLite server. */
+int pd_test_server_sql(const struct pd_test_server *s, const char *sql, char *out, size_t outsz);
+/* The store of the servers pd_test_server_start makes: "postgresql" or "sqlite". */
+const char *pd_test_store_name(void);
 
 #endif

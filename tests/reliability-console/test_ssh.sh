@@ -81,9 +81,9 @@ ssh_opts() {
   ssh_opts=(-F /dev/null -p "$port" -i "$s/user_key" -o IdentitiesOnly=yes -o BatchMode=yes -o AddressFamily=inet
     -o UserKnownHostsFile="$s/known_hosts" -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null
     -o ConnectTimeout=10 -o LogLevel=ERROR)
-  echo "[localhost]:$port $(cut -d' ' -f1,2 "$s/host_key.pub")" > "$s/known_hosts"
+  echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$s/host_key.pub")" > "$s/known_hosts"
 }
-login_works() { ssh_opts && ssh "${ssh_opts[@]}" "$me@localhost" true > "$s/probe.log" 2>&1; }
+login_works() { ssh_opts && ssh "${ssh_opts[@]}" "$me@127.0.0.1" true > "$s/probe.log" 2>&1; }
 start_sshd || rc_skip_all $plan "sshd cannot run here: $(tail -3 "$s/sshd.log" | tr '\n' ' ')"
 if ! login_works && grep -q "account is locked" "$s/sshd.log"; then
   # without PAM, sshd refuses a user whose password is locked ("!"), even
@@ -92,7 +92,7 @@ if ! login_works && grep -q "account is locked" "$s/sshd.log"; then
   start_sshd -o UsePAM=yes || rc_skip_all $plan "sshd cannot run here with PAM: $(tail -3 "$s/sshd.log" | tr '\n' ' ')"
 fi
 login_works ||
-  rc_skip_all $plan "ssh to localhost as $me is refused here: $(tail -3 "$s/probe.log" | tr '\n' ' ') $(grep -iE 'refused|not allowed|locked|invalid|fatal' "$s/sshd.log" | tail -2 | tr '\n' ' ')"
+  rc_skip_all $plan "ssh to 127.0.0.1 as $me is refused here: $(tail -3 "$s/probe.log" | tr '\n' ' ') $(grep -iE 'refused|not allowed|locked|invalid|fatal' "$s/sshd.log" | tail -2 | tr '\n' ' ')"
 
 e2e_server --accounts 80 --requests 60 || exit 1
 req=$(e2e_api alice GET '/v1/requests?status=in_progress&assignee=none&limit=1' | jq -r '.items[0].id')
@@ -101,7 +101,7 @@ req=$(e2e_api alice GET '/v1/requests?status=in_progress&assignee=none&limit=1' 
 # --- 1: the console starts over ssh -t, with a terminal, signed in ---
 printf -v remote 'echo "$SSH_CONNECTION" > %q; exec env TERM=xterm-256color LANG=C.UTF-8 XDG_CONFIG_HOME=%q %q --server %q --token-file %q' \
   "$s/connection" "$s" "$e2e_privdesk" "$e2e_url" "$e2e_dir/alice.token"
-printf -v cmd '%q ' ssh -t "${ssh_opts[@]}" "$me@localhost" "$remote"
+printf -v cmd '%q ' ssh -t "${ssh_opts[@]}" "$me@127.0.0.1" "$remote"
 tmux -L "$e2e_socket" -f /dev/null new-session -d -s ssh -x 80 -y 24 "$cmd 2>>$e2e_dir/ssh.err; echo '[ssh exited]' \$?; sleep 600"
 tmux -L "$e2e_socket" set-option -t ssh status off >/dev/null
 if ! e2e_wait ssh "alice (agent)" 20; then

@@ -5,7 +5,13 @@
  * lost; no answer is a 5xx or a transport error; the audit chain verifies and
  * grows by exactly the writes that succeeded; the server's stderr shows no
  * store error (SQLITE_BUSY would be one). The server runs with 16 worker
- * threads, so up to 16 store connections contend for the write lock. */
+ * threads, so up to 16 store connections contend for the write lock.
+ *
+ * Built twice: tests/reliability/test_race (one privdeskd, the store of the
+ * harness: SQLite) and, with PD_RACE_INSTANCES=3, test_multi_race: three
+ * privdeskd instances on one PostgreSQL database, racer i talking to
+ * instance i mod 3 (as behind a round-robin load balancer), so every race
+ * is fought across processes (skipped when no PostgreSQL server can run). */
 #include <inttypes.h>
 #include <stdint.h>
 #include <pthread.h>
@@ -18,12 +24,22 @@
 
 #include <cmocka.h>
 
+#include "tests/harness/pg.h"
 #include "tests/harness/server.h"
 #include "tests/reliability/rclient.h"
 
+#ifndef PD_RACE_INSTANCES
+#define PD_RACE_INSTANCES 1
+#define ACROSS ""
+#else
+#define ACROSS " (across instances)"
+#endif
+
 enum { N = 32 };
 
-static struct pd_test_server srv;
+static struct pd_test_server srv; /* instance 0: set-up, checks */
+static struct pd_test_server others[PD_RACE_INSTANCES]; /* instances 1.. on the same database */
+static const char *urls[PD_RACE_INSTANCES];
 static char agents[N][PD_TEST_TOKEN_MAX], supervisors[N][PD_TEST_TOKEN_MAX];
 static char agent_names[N][32];
 static struct rc main_rc;
@@ -585,12 +601,10 @@ static void test_32_independent_erasures_all_succeed(void **state) {
   }
 }
 
-/* No 5xx and no transport error in any race; no store error on stderr. */
-static void test_no_server_errors(void **state) {
-  (void)state;
-  assert_int_equal(server_errors, 0);
+/* Counts the store errors in one instance's stderr. */
+static int store_errors_in(const struct pd_test_server *s) {
   char path[PATH_MAX + 32], line[2048];
-  snprintf(path, sizeof path, "%s/stderr.log", srv.dir);
+  snprintf(path, sizeof path, "%s/stderr.log", s->dir);
   FILE *f = fopen(path, "r");
   assert_non_null(f);
   int store_errors = 0;
@@ -600,10 +614,26 @@ static void test_no_server_errors(void **state) {
       store_errors++;
     }
   fclose(f);
+  return store_errors;
+}
+
+/* No 5xx and no transport error in any race; no store error on stderr. */
+static void test_no_server_errors(void **state) {
+  (void)state;
+  assert_int_equal(server_errors, 0);
+  int store_errors = store_errors_in(&srv);
+  for (int k = 1; k < PD_RACE_INSTANCES; k++) store_errors += store_errors_in(&others[k]);
   assert_int_equal(store_errors, 0);
-  json_t *v = get("/v1/audit/verify");
-  assert_true(json_is_true(json_object_get(v, "ok")));
-  json_decref(v);
+  for (int k = 0; k < PD_RACE_INSTANCES; k++) { /* every instance sees the same intact chain */
+    struct rc c;
+    rc_init(&c, urls[k]);
+    struct rc_resp r;
+    rc_get(&c, srv.viewer, "/v1/audit/verify", &r);
+    assert_int_equal(r.status, 200);
+    assert_true(json_is_true(json_object_get(r.json, "ok")));
+    rc_resp_free(&r);
+    rc_cleanup(&c);
+  }
 }
 
 /* Adds staff users with `privdeskd user add`, four processes at a time. */
@@ -632,13 +662,18 @@ static int setup(void **state) {
   rc_global_init();
   struct pd_test_server_opts o = {.seed_accounts = 400, .seed_requests = 20, .seed = 13, .threads = 16};
   if (pd_test_server_start(&srv, &o) != 0) return -1;
+  urls[0] = srv.url;
+  for (int k = 1; k < PD_RACE_INSTANCES; k++) {
+    if (pd_test_server_start_instance(&others[k], &srv, NULL) != 0) return -1;
+    urls[k] = others[k].url;
+  }
   pthread_t adders[N_ADDERS];
   for (int k = 0; k < N_ADDERS; k++) pthread_create(&adders[k], NULL, add_users, (void *)(intptr_t)k);
   for (int k = 0; k < N_ADDERS; k++) pthread_join(adders[k], NULL);
   if (add_failures) return -1;
   for (int i = N_SUPERVISORS; i < N; i++) snprintf(supervisors[i], sizeof supervisors[i], "%s", supervisors[i % N_SUPERVISORS]);
   rc_init(&main_rc, srv.url);
-  for (int i = 0; i < N; i++) rc_init(&racers[i].rc, srv.url);
+  for (int i = 0; i < N; i++) rc_init(&racers[i].rc, urls[i % PD_RACE_INSTANCES]);
   return 0;
 }
 
@@ -647,35 +682,50 @@ static int teardown(void **state) {
   for (int i = 0; i < N; i++) rc_cleanup(&racers[i].rc);
   rc_cleanup(&main_rc);
   json_decref(fresh_page);
+  int reports = 0;
+  for (int k = 1; k < PD_RACE_INSTANCES; k++) {
+    pd_test_server_kill(&others[k], false);
+    reports += pd_test_server_sanitizer_reports(&others[k]);
+    pd_test_server_stop(&others[k]);
+  }
   pd_test_server_kill(&srv, false);
-  int reports = pd_test_server_sanitizer_reports(&srv);
+  reports += pd_test_server_sanitizer_reports(&srv);
   if (reports) srv.keep_dir = true;
   pd_test_server_stop(&srv);
   return reports ? -1 : 0;
 }
 
 int main(void) {
+  if (PD_RACE_INSTANCES > 1) { /* several instances share a database only on PostgreSQL */
+    const char *why = pd_test_pg_unavailable();
+    if (why) {
+      printf("1..0 # SKIP %s\n", why);
+      return 0;
+    }
+    setenv("PRIVDESK_TEST_STORE", "postgresql", 1);
+  }
   const struct CMUnitTest tests[] = {
-      {"32 PATCHes with If-Match of the same version: one 200, 31 x 412", test_32_patches_same_version_one_wins,
+      {"32 PATCHes with If-Match of the same version: one 200, 31 x 412" ACROSS, test_32_patches_same_version_one_wins,
        NULL, NULL, NULL},
-      {"32 transitions of one request from the same version: one 200, 31 x 412", test_32_transitions_one_wins, NULL,
+      {"32 transitions of one request from the same version: one 200, 31 x 412" ACROSS, test_32_transitions_one_wins, NULL,
        NULL, NULL},
-      {"32 agents take the same request: one 200 (the assignee), 31 x 412", test_32_agents_take_one_request, NULL,
+      {"32 agents take the same request: one 200 (the assignee), 31 x 412" ACROSS, test_32_agents_take_one_request, NULL,
        NULL, NULL},
-      {"32 completions of one erasure: one 200, 31 x 412, one request.complete", test_32_erasure_completions_one_wins,
+      {"32 completions of one erasure: one 200, 31 x 412, one request.complete" ACROSS, test_32_erasure_completions_one_wins,
        NULL, NULL, NULL},
-      {"32 releases of one hold: one 200, 31 x 412 with If-Match, 31 x 409 without", test_32_hold_releases_one_wins,
+      {"32 releases of one hold: one 200, 31 x 412 with If-Match, 31 x 409 without" ACROSS, test_32_hold_releases_one_wins,
        NULL, NULL, NULL},
-      {"32 notes on one request at once: all 32 kept, version +32, audit +32", test_32_notes_none_lost, NULL, NULL,
+      {"32 notes on one request at once: all 32 kept, version +32, audit +32" ACROSS, test_32_notes_none_lost, NULL, NULL,
        NULL},
-      {"read-modify-write loops with If-Match (PATCH, transitions): no lost update", test_read_modify_write_loops_lose_nothing,
+      {"read-modify-write loops with If-Match (PATCH, transitions): no lost update" ACROSS, test_read_modify_write_loops_lose_nothing,
        NULL, NULL, NULL},
-      {"32 creates with one Idempotency-Key: one request, 31 replays of it", test_32_creates_with_one_key_make_one_request,
+      {"32 creates with one Idempotency-Key: one request, 31 replays of it" ACROSS, test_32_creates_with_one_key_make_one_request,
        NULL, NULL, NULL},
-      {"32 erasure workflows on 32 accounts at once: all succeed", test_32_independent_erasures_all_succeed, NULL, NULL,
+      {"32 erasure workflows on 32 accounts at once: all succeed" ACROSS, test_32_independent_erasures_all_succeed, NULL, NULL,
        NULL},
-      {"no 5xx, no transport error, no store error (SQLITE_BUSY) on stderr; audit chain verifies", test_no_server_errors,
+      {"no 5xx, no transport error, no store error (SQLITE_BUSY) on stderr; audit chain verifies" ACROSS, test_no_server_errors,
        NULL, NULL, NULL},
   };
-  return cmocka_run_group_tests_name("32 clients racing", tests, setup, teardown);
+  return cmocka_run_group_tests_name(PD_RACE_INSTANCES > 1 ? "32 clients racing across 3 privdeskd on PostgreSQL"
+                                                            : "32 clients racing", tests, setup, teardown);
 }

@@ -43,7 +43,7 @@ check_chart() {
     grep -qE -- "(^| )$re +[^ ]* +$count\$" "$e2e_dir/$dump" ||
       grep -qE -- "(^| )$re +$count\$" "$e2e_dir/$dump" ||
       e2e_fail "$dump: no bar \"$bucket ... $count\""
-  done < <(echo "$stats" | json '.by_days_left[] | "\(.bucket) \(.count)"')
+  done <<< "$(echo "$stats" | json '.by_days_left[] | "\(.bucket) \(.count)"')"
 }
 
 # --- 1-3: 80x24: counts, chart below them, styles of the bars ---
