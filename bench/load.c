@@ -13,10 +13,15 @@
  *
  * Usage: bench/load [--duration S] [--connections N] [--accounts A]
  *                   [--requests R] [--rate-limit L] [--threads T] [--reads-only]
- *                   [--seed S] [--tap]
+ *                   [--seed S] [--store sqlite|postgresql] [--instances K] [--tap]
  *   defaults: 60 s, 16 connections, 20000 accounts, 4000 requests,
  *   rate limit 0 (off; privdeskd's own default is 50/s per token),
- *   privdeskd's default worker threads, seed 1.
+ *   privdeskd's default worker threads, seed 1, the harness's store
+ *   (SQLite unless PRIVDESK_TEST_STORE=postgresql), one instance.
+ * --store postgresql runs privdeskd on a throwaway PostgreSQL server
+ * (tests/harness/pg.h); --instances K (PostgreSQL) starts K privdeskd on the
+ * same database and spreads the connections over them round-robin
+ * (connection i talks to instance i mod K), as a load balancer would.
  * The binary under test is $PRIVDESKD (else ./privdeskd). */
 #include <getopt.h>
 #include <inttypes.h>
@@ -31,6 +36,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "tests/harness/pg.h"
 #include "tests/harness/server.h"
 
 /* ---- kinds of calls ---- */
@@ -97,7 +103,11 @@ static void error_note(const char *fmt, ...) {
 
 /* ---- the data the mix works on ---- */
 
-static struct pd_test_server srv;
+static struct pd_test_server srv; /* instance 0 (seeded); set-up and checks go here */
+enum { MAX_INSTANCES = 16 };
+static struct pd_test_server more[MAX_INSTANCES]; /* instances 1.. on the same database */
+static int n_instances = 1;
+static const char *instance_url(int i) { return i % n_instances == 0 ? srv.url : more[i % n_instances].url; }
 static char (*accounts)[32];
 static char (*emails)[64];
 static size_t n_accounts;
@@ -204,7 +214,7 @@ static void start(CURLM *m, struct conn *c) {
   c->body[0] = '\0';
   c->hdr_if_match[0] = '\0';
   const char *method = "GET";
-  const char *base = srv.url;
+  const char *base = instance_url(c->id);
   size_t ai = (size_t)(rnd() % n_accounts);
   switch (c->kind) {
   case K_QUEUE: snprintf(c->url, sizeof c->url, "%s/v1/requests?status=open&limit=50", base); break;
@@ -425,6 +435,7 @@ int main(int argc, char **argv) {
                                        {"rate-limit", required_argument, 0, 'l'}, {"seed", required_argument, 0, 's'},
                                        {"threads", required_argument, 0, 'T'},   {"tap", no_argument, 0, 't'},
                                        {"reads-only", no_argument, 0, 'R'},
+                                       {"store", required_argument, 0, 'S'}, {"instances", required_argument, 0, 'I'},
                                        {0, 0, 0, 0}};
   int o;
   while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -437,32 +448,55 @@ int main(int argc, char **argv) {
     case 's': seed = (unsigned)atoi(optarg); break;
     case 't': tap = true; break;
     case 'T': threads = atoi(optarg); break;
+    case 'S':
+      if (strcmp(optarg, "postgresql") == 0)
+        setenv("PRIVDESK_TEST_STORE", "postgresql", 1);
+      else if (strcmp(optarg, "sqlite") == 0)
+        unsetenv("PRIVDESK_TEST_STORE");
+      else
+        return 2;
+      break;
+    case 'I': n_instances = atoi(optarg); break;
     case 'R':
       reads_only = true;
       for (int k = K_NOTE; k < N_KINDS; k++) weights[k] = 0;
       break;
     default:
       fprintf(stderr, "usage: %s [--duration S] [--connections N] [--accounts A] [--requests R] [--rate-limit L] "
-                      "[--threads T] [--reads-only] [--seed S] [--tap]\n", argv[0]);
+                      "[--threads T] [--reads-only] [--seed S] [--store sqlite|postgresql] [--instances K] [--tap]\n",
+              argv[0]);
       return 2;
     }
   }
-  if (n_conns < 1 || n_conns > 512 || duration <= 0) return 2;
+  if (n_conns < 1 || n_conns > 512 || duration <= 0 || n_instances < 1 || n_instances > MAX_INSTANCES) return 2;
+  if (n_instances > 1 && !pd_test_pg_wanted()) {
+    fprintf(stderr, "%s: --instances > 1 needs --store postgresql (instances share a PostgreSQL database)\n", argv[0]);
+    return 2;
+  }
   rng_state = 0x9E3779B97F4A7C15ull ^ seed;
   if (tap) printf("1..4\n");
   curl_global_init(CURL_GLOBAL_DEFAULT);
   double t_seed = now_ms();
   struct pd_test_server_opts so = {.seed_accounts = accounts_n, .seed_requests = requests_n, .seed = seed,
                                    .rate_limit = rate, .threads = threads};
-  if (pd_test_server_start(&srv, &so) != 0 || !load_ids()) {
+  bool started = pd_test_server_start(&srv, &so) == 0;
+  for (int k = 1; started && k < n_instances; k++) started = pd_test_server_start_instance(&more[k], &srv, NULL) == 0;
+  if (!started || !load_ids()) {
     printf("%s - privdeskd seeded with %d accounts and %d requests started\n", tap ? "not ok 1" : "error:", accounts_n,
            requests_n);
+    for (int k = 1; k < n_instances; k++) pd_test_server_stop(&more[k]);
     pd_test_server_stop(&srv);
     return 1;
   }
+  char where[64] = "";
+  if (pd_test_pg_wanted() || n_instances > 1)
+    snprintf(where, sizeof where, " (%s, %d instance%s)", pd_test_store_name(), n_instances, n_instances > 1 ? "s" : "");
   if (tap)
-    printf("ok 1 - privdeskd on %d accounts (%zu in the mix), %zu open requests, started in %.1f s\n", accounts_n,
-           n_accounts, n_open, (now_ms() - t_seed) / 1e3);
+    printf("ok 1 - privdeskd%s on %d accounts (%zu in the mix), %zu open requests, started in %.1f s\n", where,
+           accounts_n, n_accounts, n_open, (now_ms() - t_seed) / 1e3);
+  else
+    fprintf(stderr, "privdeskd (%s, %d instance%s) seeded and started in %.1f s\n", pd_test_store_name(), n_instances,
+            n_instances > 1 ? "s" : "", (now_ms() - t_seed) / 1e3);
   tokens[0] = srv.viewer, tokens[1] = srv.agent, tokens[2] = srv.agent2, tokens[3] = srv.supervisor;
   bool chain_ok;
   long long audit_before = audit_entries(&chain_ok);
@@ -545,17 +579,26 @@ int main(int argc, char **argv) {
            elapsed, n_conns, calls, (double)calls / elapsed, total_limited, total_errors);
   rc |= !errors_ok;
   /* still alive and healthy */
-  CURL *h = curl_easy_init();
-  char url[256];
-  snprintf(url, sizeof url, "%s/healthz", srv.url);
-  json_t *hz = get_json(h, url, srv.viewer);
-  curl_easy_cleanup(h);
-  bool alive = hz && strcmp(json_string_value(json_object_get(hz, "status")), "ok") == 0;
-  json_decref(hz);
+  bool alive = true;
+  for (int k = 0; k < n_instances; k++) {
+    CURL *h = curl_easy_init();
+    char url[256];
+    snprintf(url, sizeof url, "%s/healthz", instance_url(k));
+    json_t *hz = get_json(h, url, srv.viewer);
+    curl_easy_cleanup(h);
+    alive &= hz && strcmp(json_string_value(json_object_get(hz, "status")), "ok") == 0;
+    json_decref(hz);
+  }
   long long audit_after = audit_entries(&chain_ok);
   bool audit_ok = chain_ok && audit_after == audit_before + (long long)writes_ok;
+  int reports = 0;
+  for (int k = 1; k < n_instances; k++) {
+    pd_test_server_kill(&more[k], false);
+    reports += pd_test_server_sanitizer_reports(&more[k]);
+    pd_test_server_stop(&more[k]);
+  }
   pd_test_server_kill(&srv, false);
-  int reports = pd_test_server_sanitizer_reports(&srv);
+  reports += pd_test_server_sanitizer_reports(&srv);
   bool healthy = alive && reports == 0;
   if (tap) {
     printf("%s 3 - privdeskd alive and healthy after the run, no sanitizer report\n", healthy ? "ok" : "not ok");

@@ -20,3 +20,17 @@ bench_load_SOURCES = bench/load.c
 bench_load_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 bench_load_LDADD = libpdtestharness.a $(CURL_LIBS) $(JANSSON_LIBS)
 EXTRA_DIST += bench/load.sh bench/RESULTS-load.md
+
+# Server-side latency per kind of read at scale (1M accounts, 200k requests):
+#   bench/latency.sh   (see docs/PERFORMANCE.md)
+EXTRA_PROGRAMS += bench/latency
+bench_latency_SOURCES = bench/latency.c
+bench_latency_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+bench_latency_LDADD = $(CURL_LIBS) $(JANSSON_LIBS)
+CLEANFILES += bench/latency
+
+# PostgreSQL beside SQLite: the backend at scale (bench/latency) on each
+# store, and throughput with one versus three privdeskd instances on one
+# PostgreSQL database (bench/load --store postgresql --instances N).
+#   bench/pg.sh   (see bench/RESULTS-pg.md)
+EXTRA_DIST += bench/pg.sh

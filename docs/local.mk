@@ -8,7 +8,7 @@ docs_pdmangen_LDADD = libpdtui.a $(NCURSES_LIBS)
 
 man_MANS = docs/privdesk.1 docs/privdeskd.8
 CLEANFILES += $(man_MANS) docs/keys.roff docs/commands.roff
-EXTRA_DIST += docs/privdesk.1.in docs/privdeskd.8.in docs/api.md docs/RELIABILITY.md
+EXTRA_DIST += docs/privdesk.1.in docs/privdeskd.8.in docs/api.md docs/RELIABILITY.md docs/DEPLOYMENT.md
 dist_doc_DATA += docs/config.example
 
 PD_MAN_SUBST = $(AWK) -v version='$(PACKAGE_VERSION)' -v docdir='$(docdir)' \

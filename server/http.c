@@ -23,7 +23,8 @@
 
 struct server {
   struct store *store;
-  struct ratelimit *limiter;
+  double rate_limit;          /* requests per second per token, 0 = off */
+  struct ratelimit *limiter;  /* in this process, for a store that shares none (SQLite) */
 };
 
 /* One request on its way through: the `struct req` handlers see, and the
@@ -45,6 +46,7 @@ struct server *server_new(struct store *store, double rate_limit) {
   struct server *srv = calloc(1, sizeof *srv);
   if (!srv) return NULL;
   srv->store = store;
+  srv->rate_limit = rate_limit;
   srv->limiter = ratelimit_new(rate_limit);
   if (!srv->limiter) {
     free(srv);
@@ -216,6 +218,14 @@ static bool check_query(struct req *r, const struct http_input *in, const struct
   return true;
 }
 
+/* The store cannot be reached (PostgreSQL down, a file that cannot be
+ * opened): 503, so that a load balancer takes this instance out of its pool
+ * and a client may retry. */
+static void store_unavailable(struct req *r) {
+  r->retry_after = 1;
+  problem_status(r, PD_ERR_INTERNAL, 503, "the store is not available; retry later");
+}
+
 /* Authenticates the bearer token; fills r->user. */
 static bool authenticate(struct req *r, const char *auth) {
   if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
@@ -238,7 +248,7 @@ static bool authenticate(struct req *r, const char *auth) {
     return false;
   }
   if (rc != ST_OK) {
-    problem(r, PD_ERR_INTERNAL, "could not check the token");
+    store_unavailable(r);
     return false;
   }
   return true;
@@ -354,21 +364,39 @@ static bool idempotency_key_valid(const char *k) {
 
 enum { IDEMPOTENCY_WINDOW = 24 * 3600 };
 
-/* Runs a write handler in one transaction with idempotency replay. */
-static void run_write(struct http_exchange *x) {
+/* Forgets what a failed attempt of a write put into the response, before
+ * the transaction runs again. */
+static void reset_response(struct req *r) {
+  json_decref(r->json);
+  r->json = NULL;
+  json_decref(r->body_json);
+  r->body_json = NULL;
+  r->status = 0;
+  r->raw = NULL;
+  r->content_type_out = NULL;
+  r->content_disposition = NULL;
+  r->etag[0] = '\0';
+  r->location = NULL;
+  r->retry_after = 0;
+  r->replayed = false;
+}
+
+enum write_outcome { WRITE_DONE, WRITE_RETRY };
+
+/* One attempt of a write: the handler in one transaction with idempotency
+ * replay. WRITE_RETRY when the store says the transaction failed in a way
+ * that running it again may fix (PostgreSQL: serialization failure,
+ * deadlock, a concurrent write caught by a conditional update); nothing of
+ * the attempt was committed then. */
+static enum write_outcome write_once(struct http_exchange *x, const unsigned char fp[32]) {
   struct req *r = &x->r;
   const char *key = r->idempotency_key;
-  if (key && !idempotency_key_valid(key)) {
-    problem(r, PD_ERR_INVALID_INPUT, "Idempotency-Key must be 1 to 128 printable ASCII characters");
-    return;
-  }
   if (store_begin_write(r->db) != ST_OK) {
-    problem(r, PD_ERR_INTERNAL, "the store is not available");
-    return;
+    if (store_retryable(r->db)) return WRITE_RETRY;
+    store_unavailable(r);
+    return WRITE_DONE;
   }
-  unsigned char fp[32];
   if (key) {
-    fingerprint(r, fp);
     struct st_idem rec;
     int rc = store_idem_get(r->db, &r->arena, r->user.rowid, key, &rec);
     if (rc == ST_OK && rec.created_at > r->now - IDEMPOTENCY_WINDOW) {
@@ -376,7 +404,7 @@ static void run_write(struct http_exchange *x) {
       if (sodium_memcmp(rec.fingerprint, fp, 32) != 0) {
         problem(r, PD_ERR_IDEMPOTENCY_KEY_REUSED,
                 "this Idempotency-Key was used for a different request; use a new key for a new action");
-        return;
+        return WRITE_DONE;
       }
       r->status = rec.status;
       r->raw = rec.body;
@@ -384,18 +412,21 @@ static void run_write(struct http_exchange *x) {
       if (rec.etag) snprintf(r->etag, sizeof r->etag, "%s", rec.etag);
       r->location = rec.location;
       r->replayed = true;
-      return;
+      return WRITE_DONE;
     }
     if (rc != ST_OK && rc != ST_NOT_FOUND) {
+      bool retry = store_retryable(r->db);
       store_rollback(r->db);
+      if (retry) return WRITE_RETRY;
       problem(r, PD_ERR_INTERNAL, "could not read the idempotency key");
-      return;
+      return WRITE_DONE;
     }
   }
   int rc = x->route->handler(r);
   if (rc != 0 || r->status >= 300) {
+    bool retry = store_retryable(r->db);
     store_rollback(r->db);
-    return;
+    return retry ? WRITE_RETRY : WRITE_DONE;
   }
   if (key) {
     char *body = r->json ? json_dumps(r->json, JSON_COMPACT) : NULL;
@@ -405,18 +436,51 @@ static void run_write(struct http_exchange *x) {
     int prc = store_idem_put(r->db, r->user.rowid, key, &rec);
     free(body);
     if (prc != ST_OK) {
+      bool retry = store_retryable(r->db);
       store_rollback(r->db);
+      if (retry) return WRITE_RETRY;
       problem(r, PD_ERR_INTERNAL, "could not record the idempotency key");
-      return;
+      return WRITE_DONE;
     }
   }
-  if (store_commit(r->db) != ST_OK) problem(r, PD_ERR_INTERNAL, "the store could not commit the change");
+  if (store_commit(r->db) != ST_OK) {
+    if (store_retryable(r->db)) return WRITE_RETRY; /* refused at commit: nothing was written */
+    problem(r, PD_ERR_INTERNAL, "the store could not commit the change");
+  }
+  return WRITE_DONE;
+}
+
+enum { WRITE_ATTEMPTS = 5 };
+
+/* Runs a write handler in one transaction with idempotency replay, running
+ * the whole transaction again (a few times, with a short growing pause)
+ * when the store reports a transient failure. */
+static void run_write(struct http_exchange *x) {
+  struct req *r = &x->r;
+  const char *key = r->idempotency_key;
+  if (key && !idempotency_key_valid(key)) {
+    problem(r, PD_ERR_INVALID_INPUT, "Idempotency-Key must be 1 to 128 printable ASCII characters");
+    return;
+  }
+  unsigned char fp[32];
+  if (key) fingerprint(r, fp);
+  for (int attempt = 1;; attempt++) {
+    if (write_once(x, fp) == WRITE_DONE) return;
+    reset_response(r);
+    if (attempt == WRITE_ATTEMPTS) {
+      problem_status(r, PD_ERR_INTERNAL, 503, "the write kept conflicting with others; retry it");
+      r->retry_after = 1;
+      return;
+    }
+    struct timespec pause = {0, (long)attempt * 2000000L + (long)randombytes_uniform(2000000)};
+    nanosleep(&pause, NULL);
+  }
 }
 
 static void run_read(struct http_exchange *x) {
   struct req *r = &x->r;
   if (store_begin_read(r->db) != ST_OK) {
-    problem(r, PD_ERR_INTERNAL, "the store is not available");
+    store_unavailable(r);
     return;
   }
   x->route->handler(r);
@@ -441,6 +505,22 @@ static void dispatch(struct http_exchange *x) {
 
 static const char *dup_header(struct req *r, const char *v) { return v ? arena_strdup(&r->arena, v) : NULL; }
 
+/* Takes a token from the caller's bucket: 0 when allowed, else the seconds
+ * to wait. A store that shares its buckets across instances (PostgreSQL)
+ * keeps them; otherwise they live in this process. If the shared limit
+ * cannot be read, the request is let through (the store failure will show
+ * in the request itself). */
+static int rate_limit(struct server *srv, struct req *r) {
+  if (srv->rate_limit <= 0) return 0;
+  int wait = 0;
+  int rc = store_ratelimit_take(r->db, r->user.rowid, srv->rate_limit, RATELIMIT_BURST * srv->rate_limit, &wait);
+  if (rc == ST_OK) return wait;
+  if (rc == ST_ERROR) return 0;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ratelimit_take(srv->limiter, r->user.rowid, (double)ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
 /* Everything that can be decided from the headers alone, in the order
  * docs/api.md promises. False when that decided the answer. */
 static bool intake(struct http_exchange *x, const struct http_input *in) {
@@ -456,7 +536,7 @@ static bool intake(struct http_exchange *x, const struct http_input *in) {
   r->content_type = dup_header(r, in->content_type);
   r->db = store_conn_get(x->srv->store);
   if (!r->db) {
-    problem(r, PD_ERR_INTERNAL, "the store is not available");
+    store_unavailable(r);
     return false;
   }
   const struct route *route = NULL;
@@ -464,9 +544,7 @@ static bool intake(struct http_exchange *x, const struct http_input *in) {
   bool public_route = m == ROUTE_FOUND && (route->flags & ROUTE_PUBLIC);
   if (!public_route) {
     if (!authenticate(r, in->authorization)) return false;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int wait = ratelimit_take(x->srv->limiter, r->user.rowid, (double)ts.tv_sec + ts.tv_nsec / 1e9);
+    int wait = rate_limit(x->srv, r);
     if (wait) {
       r->retry_after = wait;
       problem(r, PD_ERR_RATE_LIMITED, "too many requests for this token; retry after %d s", wait);

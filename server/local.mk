@@ -32,10 +32,13 @@ libpdserver_a_SOURCES = \
 	server/seed_requests.c \
 	server/service.c server/service.h \
 	server/store.h server/store.c server/store_sqlite.c server/store_sqlite_int.h \
-	server/store_sqlite_accounts.c server/store_sqlite_requests.c server/store_sqlite_log.c
-libpdserver_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS)
+	server/store_sqlite_accounts.c server/store_sqlite_requests.c server/store_sqlite_log.c \
+	server/store_pg.c server/store_pg_int.h server/store_pg_accounts.c server/store_pg_requests.c \
+	server/store_pg_log.c
+libpdserver_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS)
 
-PD_SERVER_LIBS = libpdserver.a libpddomain.a $(MHD_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS) -lpthread -lm
+PD_SERVER_LIBS = libpdserver.a libpddomain.a $(MHD_LIBS) $(SQLITE_LIBS) $(PQ_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS) \
+	-lpthread -lm
 
 bin_PROGRAMS += privdeskd
 privdeskd_SOURCES = server/privdeskd.c

@@ -22,23 +22,27 @@ static const char usage_text[] =
     "The reference privacy backend for the privdesk console.\n"
     "\n"
     "Commands:\n"
-    "  serve --db FILE [--listen ADDR:PORT] [--log FILE] [--port-file FILE]\n"
+    "  serve --db DB [--listen ADDR:PORT] [--log FILE] [--port-file FILE]\n"
     "        [--rate-limit N] [--threads N] [--tls-cert FILE --tls-key FILE] [--check]\n"
     "                        serve the REST API (default 127.0.0.1:8080;\n"
     "                        port 0 picks a free port and --port-file records it;\n"
     "                        with --tls-cert and --tls-key it serves HTTPS; --check\n"
     "                        validates the options and files and exits)\n"
-    "  migrate --db FILE     apply the database schema migrations (serve applies\n"
+    "  migrate --db DB       apply the database schema migrations (serve applies\n"
     "                        them on start too)\n"
-    "  user add NAME --role viewer|agent|supervisor --db FILE [--quiet]\n"
+    "  user add NAME --role viewer|agent|supervisor --db DB [--quiet]\n"
     "                        create a staff user and print its token once\n"
-    "  user revoke NAME --db FILE\n"
+    "  user revoke NAME --db DB\n"
     "                        revoke a user's token\n"
-    "  user list --db FILE   list staff users\n"
-    "  seed --db FILE [--accounts N] [--requests M] [--seed S] [--now TIME]\n"
+    "  user list --db DB     list staff users\n"
+    "  seed --db DB [--accounts N] [--requests M] [--seed S] [--now TIME]\n"
     "                        fill an empty database with realistic demo data;\n"
     "                        the same seed and --now give the same data\n"
     "                        (--now defaults to the start of today, UTC)\n"
+    "\n"
+    "DB is a SQLite database file (created when missing), or a PostgreSQL\n"
+    "connection URI, postgresql://USER@HOST[:PORT]/DATABASE[?PARAMS], on which\n"
+    "several privdeskd instances can serve together.\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help and exit\n"
@@ -51,7 +55,7 @@ static int usage(FILE *out, int status) {
 
 static struct store *open_store(const char *path, unsigned flags) {
   if (!path) {
-    fprintf(stderr, "privdeskd: --db FILE is required\n");
+    fprintf(stderr, "privdeskd: --db FILE or --db postgresql://... is required\n");
     return NULL;
   }
   char err[512];

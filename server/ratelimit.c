@@ -20,7 +20,7 @@ struct ratelimit *ratelimit_new(double rate) {
   struct ratelimit *rl = calloc(1, sizeof *rl);
   if (!rl) return NULL;
   rl->rate = rate;
-  rl->burst = 2 * rate;
+  rl->burst = RATELIMIT_BURST * rate;
   rl->cap = 64;
   rl->slots = calloc(rl->cap, sizeof *rl->slots);
   if (!rl->slots) {

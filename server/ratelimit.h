@@ -7,6 +7,9 @@
 
 struct ratelimit;
 
+/* The burst, as a multiple of the rate (also for a store's shared limit). */
+#define RATELIMIT_BURST 2
+
 /* rate <= 0 disables limiting (every call allowed). */
 struct ratelimit *ratelimit_new(double rate);
 void ratelimit_free(struct ratelimit *rl);

@@ -5,8 +5,23 @@
 #include <ctype.h>
 #include <string.h>
 
+bool store_where_is_uri(const char *where) {
+  return strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0;
+}
+
 struct store *store_open(const char *where, unsigned flags, char *err, size_t errsz) {
+  if (store_where_is_uri(where)) return pg_store_open(where, flags, err, errsz);
   return sqlite_store_open(where, flags, err, errsz);
+}
+
+const char *store_kind(const struct store *s) { return s->ops->kind; }
+
+bool store_retryable(struct store_conn *c) { return c->ops->retryable && c->ops->retryable(c); }
+
+int store_ratelimit_take(struct store_conn *c, int64_t key, double rate, double burst, int *wait_s) {
+  *wait_s = 0;
+  if (!c->ops->ratelimit_take) return ST_NOT_FOUND;
+  return c->ops->ratelimit_take(c, key, rate, burst, wait_s);
 }
 
 int store_migrate(struct store *s, char *msg, size_t msgsz) { return s->ops->migrate(s, msg, msgsz); }

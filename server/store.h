@@ -1,5 +1,6 @@
-/* The store: everything privdeskd keeps, behind one interface so that SQLite
- * (store_sqlite.c, the embedded default) can be joined by another store.
+/* The store: everything privdeskd keeps, behind one interface: SQLite
+ * (store_sqlite*.c, the embedded default) or PostgreSQL (store_pg*.c, for
+ * several privdeskd instances on one database; docs/DEPLOYMENT.md).
  *
  * Threads: a `struct store` is shared; each thread works through its own
  * `struct store_conn` (store_conn_get), which is not thread-safe.
@@ -8,8 +9,12 @@
  * Transactions: callers bracket reads with store_begin_read and writes with
  * store_begin_write (which takes the write lock at once, so read-modify-write
  * sequences inside it see no interleaving writer), then commit or rollback.
- * Return codes: ST_OK, ST_NOT_FOUND, ST_CONFLICT (a unique key is taken),
- * ST_ERROR (anything else; logged with detail to stderr). */
+ * Return codes: ST_OK, ST_NOT_FOUND, ST_CONFLICT (a unique key is taken;
+ * the transaction stays usable), ST_ERROR (anything else; logged with
+ * detail to stderr). After an ST_ERROR inside a write transaction,
+ * store_retryable tells whether running the whole transaction again may
+ * succeed (a serialization failure, a deadlock, a concurrent write caught by
+ * a conditional update). */
 #ifndef PD_STORE_H
 #define PD_STORE_H
 
@@ -36,10 +41,16 @@ struct store_conn {
 };
 
 /* Opens (creating when needed) the store `where` names and, unless
- * STORE_NO_MIGRATE, migrates it to the current schema: a file path is a
- * SQLite database. On failure returns NULL and writes a message into err. */
+ * STORE_NO_MIGRATE, migrates it to the current schema: a postgresql:// or
+ * postgres:// URI is a PostgreSQL database (which must exist), anything else
+ * the path of a SQLite database file. On failure returns NULL and writes a
+ * message into err. */
 enum store_open_flags { STORE_NO_MIGRATE = 1 };
 struct store *store_open(const char *where, unsigned flags, char *err, size_t errsz);
+/* Does `where` name a PostgreSQL database (a connection URI)? */
+bool store_where_is_uri(const char *where);
+/* "sqlite" or "postgresql". */
+const char *store_kind(const struct store *s);
 /* Applies the schema migrations not applied yet (idempotent). Writes what it
  * did ("schema at version N") into msg. ST_OK or ST_ERROR with a message. */
 int store_migrate(struct store *s, char *msg, size_t msgsz);
@@ -54,6 +65,17 @@ int store_begin_write(struct store_conn *c);
 int store_commit(struct store_conn *c);
 int store_rollback(struct store_conn *c);
 int store_ping(struct store_conn *c);
+/* After a failed operation or commit inside a write transaction: may the
+ * whole transaction succeed when run again (after store_rollback)? */
+bool store_retryable(struct store_conn *c);
+
+/* ---- the per-token rate limit, when the store shares it ---- */
+/* Takes one token from key's bucket (refilled at rate per second up to
+ * burst), atomically for every privdeskd on the store. *wait_s: 0 when
+ * allowed, else the whole seconds (>= 1) until a request will be. Returns
+ * ST_NOT_FOUND when the store keeps no shared limit (SQLite: one process per
+ * database, the caller limits in memory), ST_ERROR when the store failed. */
+int store_ratelimit_take(struct store_conn *c, int64_t key, double rate, double burst, int *wait_s);
 
 /* Case-folds an e-mail (ASCII letters) the way the store orders and matches
  * e-mails; false when it does not fit in out. */
@@ -313,9 +335,15 @@ struct store_ops {
 #define STORE_OP_MEMBER(ret, name, params, args) ret (*name)(struct store_conn *c STORE_EXPAND params);
   STORE_CONN_OPS(STORE_OP_MEMBER)
 #undef STORE_OP_MEMBER
+  /* Optional operations: NULL when the store has none (store.c supplies
+   * the answer: no shared rate limit, never retryable). */
+  int (*ratelimit_take)(struct store_conn *c, int64_t key, double rate, double burst, int *wait_s);
+  bool (*retryable)(struct store_conn *c);
 };
 
 /* The SQLite store (store_sqlite.c). */
 struct store *sqlite_store_open(const char *path, unsigned flags, char *err, size_t errsz);
+/* The PostgreSQL store (store_pg.c): uri is a libpq connection URI. */
+struct store *pg_store_open(const char *uri, unsigned flags, char *err, size_t errsz);
 
 #endif

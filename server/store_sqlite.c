@@ -24,7 +24,8 @@ struct sqlite_store {
 static _Thread_local struct sqlite_conn *thread_conn;
 static const struct store_ops sqlite_ops;
 
-/* Schema version 1. Migrations append to this list; user_version records how far a file got. */
+/* The schema, as migrations: never edit one that shipped, append a new one.
+ * user_version records how far a file got. */
 static const char *const migrations[] = {
   /* 1: initial schema */
   "CREATE TABLE users ("
@@ -96,6 +97,54 @@ static const char *const migrations[] = {
   "  created_at INTEGER NOT NULL, PRIMARY KEY (user_pk, key)) WITHOUT ROWID;"
   "CREATE INDEX idempotency_created ON idempotency(created_at);"
   "CREATE TABLE exports (request_pk INTEGER PRIMARY KEY REFERENCES requests(pk), body TEXT NOT NULL);",
+
+  /* 2: the queue sorted by received_at under each filter (the due_at twins
+   * are in 1), and the counts /v1/stats shows, kept up to date by triggers
+   * so that it never reads the requests table (docs/PERFORMANCE.md).
+   * request_counts has one row per status, priority and assignee (bounded by
+   * the vocabulary and the staff); open_due_counts one per distinct due_at of
+   * an open request (due_at is an end of day: one row per day). */
+  "CREATE INDEX requests_open_received ON requests(is_open, received_at, id);"
+  "CREATE INDEX requests_status_received ON requests(status, received_at, id);"
+  "CREATE INDEX requests_type_received ON requests(type, received_at, id);"
+  "CREATE INDEX requests_assignee_received ON requests(assignee, is_open, received_at, id);"
+  "CREATE INDEX requests_priority_received ON requests(priority, is_open, received_at, id);"
+  "CREATE TABLE request_counts ("
+  "  status TEXT NOT NULL, priority TEXT NOT NULL, assigned INTEGER NOT NULL, assignee TEXT NOT NULL,"
+  "  n INTEGER NOT NULL, PRIMARY KEY (status, priority, assigned, assignee)) WITHOUT ROWID;"
+  "INSERT INTO request_counts SELECT status, priority, assignee IS NOT NULL, coalesce(assignee, ''), count(*)"
+  "  FROM requests GROUP BY 1, 2, 3, 4;"
+  "CREATE TABLE open_due_counts (due_at INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+  "INSERT INTO open_due_counts SELECT due_at, count(*) FROM requests WHERE is_open = 1 GROUP BY due_at;"
+  "CREATE TRIGGER request_counts_ai AFTER INSERT ON requests BEGIN"
+  "  INSERT INTO request_counts VALUES (new.status, new.priority, new.assignee IS NOT NULL,"
+  "    coalesce(new.assignee, ''), 1) ON CONFLICT(status, priority, assigned, assignee) DO UPDATE SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER request_counts_ad AFTER DELETE ON requests BEGIN"
+  "  UPDATE request_counts SET n = n - 1 WHERE status = old.status AND priority = old.priority"
+  "    AND assigned = (old.assignee IS NOT NULL) AND assignee = coalesce(old.assignee, '');"
+  "END;"
+  "CREATE TRIGGER request_counts_au AFTER UPDATE OF status, priority, assignee ON requests"
+  "  WHEN old.status IS NOT new.status OR old.priority IS NOT new.priority OR old.assignee IS NOT new.assignee BEGIN"
+  "  UPDATE request_counts SET n = n - 1 WHERE status = old.status AND priority = old.priority"
+  "    AND assigned = (old.assignee IS NOT NULL) AND assignee = coalesce(old.assignee, '');"
+  "  INSERT INTO request_counts VALUES (new.status, new.priority, new.assignee IS NOT NULL,"
+  "    coalesce(new.assignee, ''), 1) ON CONFLICT(status, priority, assigned, assignee) DO UPDATE SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER open_due_counts_ai AFTER INSERT ON requests WHEN new.is_open BEGIN"
+  "  INSERT INTO open_due_counts VALUES (new.due_at, 1) ON CONFLICT(due_at) DO UPDATE SET n = n + 1;"
+  "END;"
+  "CREATE TRIGGER open_due_counts_ad AFTER DELETE ON requests WHEN old.is_open BEGIN"
+  "  UPDATE open_due_counts SET n = n - 1 WHERE due_at = old.due_at;"
+  "  DELETE FROM open_due_counts WHERE due_at = old.due_at AND n <= 0;"
+  "END;"
+  "CREATE TRIGGER open_due_counts_au AFTER UPDATE OF status, due_at ON requests"
+  "  WHEN old.is_open IS NOT new.is_open OR (new.is_open AND old.due_at IS NOT new.due_at) BEGIN"
+  "  UPDATE open_due_counts SET n = n - 1 WHERE old.is_open AND due_at = old.due_at;"
+  "  DELETE FROM open_due_counts WHERE old.is_open AND due_at = old.due_at AND n <= 0;"
+  "  INSERT INTO open_due_counts SELECT new.due_at, 1 WHERE new.is_open"
+  "    ON CONFLICT(due_at) DO UPDATE SET n = n + 1;"
+  "END;",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 

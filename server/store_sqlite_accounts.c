@@ -153,6 +153,44 @@ static size_t utf8_chars(const char *s) {
   return n;
 }
 
+/* Could some name contain q? A name that contains q contains each of its
+ * trigrams, so one trigram found in no name rules q out. Probing the
+ * trigrams one by one (LIMIT 1: the first entry of a term's list) costs
+ * microseconds, where the phrase query reads the full lists of common
+ * trigrams ("luk", "ria": tens of thousands of names) before it finds the
+ * rare one ("s.v") empty: an e-mail prefix such as "lukas.va" would pay
+ * about 2 ms for a name search that cannot match. Trigrams with a
+ * character that is not a letter are the likely misses: tried first. */
+static int name_may_contain(struct sqlite_conn *c, struct arena *a, const char *q, bool *may) {
+  size_t starts[256], n = 0;
+  for (size_t i = 0; q[i] && n < 256; i++)
+    if (((unsigned char)q[i] & 0xC0) != 0x80) starts[n++] = i;
+  *may = true;
+  if (n < 3 || n >= 256) return ST_OK;
+  sqlite3_stmt *st = st_prepare(c, "SELECT 1 FROM account_names WHERE account_names MATCH ? LIMIT 1");
+  if (!st) return ST_ERROR;
+  for (int pass = 0; pass < 2 && *may; pass++)
+    for (size_t i = 0; i + 2 < n && *may; i++) {
+      size_t end = i + 3 < n ? starts[i + 3] : strlen(q), len = end - starts[i];
+      bool odd = false;
+      for (size_t k = starts[i]; k < end; k++) {
+        unsigned char ch = (unsigned char)q[k];
+        if (ch < 0x80 && !((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z')) odd = true;
+      }
+      if (odd != (pass == 0)) continue;
+      char *window = arena_alloc(a, len + 1);
+      memcpy(window, q + starts[i], len);
+      window[len] = '\0';
+      sqlite3_reset(st);
+      st_bind_text(st, 1, fts_phrase(a, window));
+      int rc = sqlite3_step(st);
+      if (rc == SQLITE_DONE) *may = false;
+      else if (rc != SQLITE_ROW) return st_fail(c, "probing the name index");
+    }
+  sqlite3_reset(st);
+  return ST_OK;
+}
+
 /* The e-mail-ordered merge of an e-mail prefix range and a name match: each
  * side yields at most limit + 1 rows in e-mail order, so their merge does too. */
 int sqlite_accounts_list(struct store_conn *conn_, struct arena *a, const struct st_account_query *q,
@@ -193,7 +231,9 @@ int sqlite_accounts_list(struct store_conn *conn_, struct arena *a, const struct
   int rc = collect_accounts(c, a, st, q->limit, &by_email, &n_email, &more_email);
   if (rc != ST_OK) return rc;
   if (more_email) n_email++; /* keep the look-ahead row for the merge */
-  if (utf8_chars(q->q) < 3) {
+  bool may = false;
+  if (utf8_chars(q->q) >= 3 && name_may_contain(c, a, q->q, &may) != ST_OK) return ST_ERROR;
+  if (!may) {
     *items = by_email;
     *n = n_email > q->limit ? q->limit : n_email;
     *more = n_email > q->limit;

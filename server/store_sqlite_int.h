@@ -48,7 +48,7 @@ void st_col_id(sqlite3_stmt *st, int i, char out[ST_ID_MAX]);
 
 /* The SQL of a queue query (parameters bound by number in store_requests_list).
  * Exposed so tests can check its query plan. */
-bool st_requests_sql(const struct st_request_query *q, char *out, size_t outsz);
+bool st_requests_sql(const struct st_request_query *q, bool drive_by_accounts, char *out, size_t outsz);
 
 /* hi = lo + 0xFF: every string starting with lo sorts in [lo, hi). hi holds strlen(lo) + 2 bytes. */
 void st_prefix_end(const char *lo, char *hi);

@@ -120,7 +120,7 @@ int sqlite_requests_touch_account(struct store_conn *conn_, int64_t account_rowi
 /* ---- the queue ---- */
 
 struct sql_buf {
-  char text[2048];
+  char text[8192];
   size_t len;
   bool overflow;
 };
@@ -156,55 +156,220 @@ static void sql_in_list(struct sql_buf *b, const char *column, unsigned mask, in
 static const char *status_name_int(int i) { return pd_status_name((enum pd_status)i); }
 static const char *type_name_int(int i) { return pd_request_type_name((enum pd_request_type)i); }
 
-static bool mask_is_open_set(unsigned mask) {
-  unsigned open = 0;
+static unsigned status_set(bool open) {
+  unsigned m = 0;
   for (int i = 0; i < PD_STATUS_COUNT; i++)
-    if (pd_status_is_open((enum pd_status)i)) open |= 1u << i;
-  return mask == open;
+    if (pd_status_is_open((enum pd_status)i) == open) m |= 1u << i;
+  return m;
 }
 
-bool st_requests_sql(const struct st_request_query *q, char *out, size_t outsz) {
-  struct sql_buf b = {.len = 0};
-  sql_add(&b, "SELECT " REQUEST_COLUMNS " FROM requests r JOIN accounts a ON a.pk = r.account_pk WHERE 1");
-  /* Parameters are numbered so that the clause order below does not matter. */
-  if (q->status_mask) {
-    if (mask_is_open_set(q->status_mask))
-      sql_add(&b, " AND r.is_open = 1"); /* served by requests_open_due */
-    else
-      sql_in_list(&b, "r.status", q->status_mask, PD_STATUS_COUNT, status_name_int);
+/* How a queue query reads the requests table. A page must cost the same at
+ * a million rows as at a hundred, whatever the filter and sort: the rows come
+ * from an index whose order is the sort order (so reading stops after
+ * limit + 1 rows), with the filter that fits the index as its equality
+ * prefix. A filter with several values (status=new,waiting; assignee=me
+ * without a status) becomes one branch per value, each reading limit + 1
+ * rows in order, merged by a final sort of at most branches x (limit + 1)
+ * rows. Filters that select a handful of rows (an id, an account, a narrow
+ * e-mail prefix) read those rows and sort them instead. The index is named
+ * (INDEXED BY): without ANALYZE statistics SQLite often picks the index that
+ * avoids the sort and then scans it for the filter. */
+enum family { F_ID, F_ACCOUNT, F_EMAIL, F_ASSIGNEE, F_PRIORITY, F_OPEN, F_STATUS, F_TYPE, F_NONE };
+
+enum { MAX_BRANCHES = 8 };
+
+struct branch_set {
+  enum family family;
+  const char *index;
+  char cond[MAX_BRANCHES][112]; /* the equality prefix of each branch */
+  int n;
+};
+
+static void branch_add(struct branch_set *b, const char *cond) {
+  if (b->n < MAX_BRANCHES) snprintf(b->cond[b->n++], sizeof b->cond[0], "%s", cond);
+}
+
+/* The is_open values a filter on (assignee | priority, is_open, ...) reads. */
+static void open_branches(struct branch_set *b, const struct st_request_query *q, const char *eq) {
+  unsigned mask = q->status_mask, open = status_set(true), closed = status_set(false);
+  bool want_open = !mask || (mask & open), want_closed = (!mask || (mask & closed)) && q->overdue != 1;
+  char cond[112];
+  if (want_open) {
+    snprintf(cond, sizeof cond, "%s AND r.is_open = 1", eq);
+    branch_add(b, cond);
   }
-  if (q->type_mask) sql_in_list(&b, "r.type", q->type_mask, PD_TYPE_COUNT, type_name_int);
-  if (q->assignee) sql_add(&b, " AND r.assignee = ?1");
-  if (q->unassigned) sql_add(&b, " AND r.assignee IS NULL");
-  if (q->priority >= 0) sql_add(&b, " AND r.priority = ?2");
-  if (q->overdue == 1) sql_add(&b, " AND r.is_open = 1 AND r.due_at < ?3");
-  if (q->overdue == 0) sql_add(&b, " AND NOT (r.is_open = 1 AND r.due_at < ?3)");
-  if (q->due_before) sql_add(&b, " AND r.due_at <= ?4");
-  if (q->account_rowid) sql_add(&b, " AND r.account_pk = ?5");
-  if (q->request_id) sql_add(&b, " AND r.id = ?6");
-  if (q->email_prefix)
-    sql_add(&b, " AND r.account_pk IN (SELECT pk FROM accounts WHERE email_norm >= ?7 AND email_norm < ?8)");
-  const char *key = q->sort == ST_SORT_DUE_ASC || q->sort == ST_SORT_DUE_DESC ? "r.due_at" : "r.received_at";
+  if (want_closed) {
+    snprintf(cond, sizeof cond, "%s AND r.is_open = 0", eq);
+    branch_add(b, cond);
+  }
+}
+
+static void choose_branches(const struct st_request_query *q, bool drive_by_accounts, bool by_due,
+                            struct branch_set *b) {
+  unsigned open = status_set(true), closed = status_set(false), mask = q->status_mask;
+  memset(b, 0, sizeof *b);
+  if (q->overdue == 1 && mask && !(mask & open)) { /* overdue requests are open ones */
+    b->family = F_NONE;
+    b->index = by_due ? "requests_due" : "requests_received";
+    branch_add(b, "0");
+  } else if (q->request_id) {
+    b->family = F_ID;
+    b->index = "sqlite_autoindex_requests_1"; /* UNIQUE (id) */
+    branch_add(b, "r.id = ?6");
+  } else if (q->account_rowid) {
+    b->family = F_ACCOUNT;
+    b->index = "requests_account";
+    branch_add(b, "r.account_pk = ?5");
+  } else if (q->email_prefix && drive_by_accounts) {
+    b->family = F_EMAIL;
+    b->index = "requests_account";
+    branch_add(b, "r.account_pk IN (SELECT pk FROM accounts WHERE email_norm >= ?7 AND email_norm < ?8)");
+  } else if (q->assignee || q->unassigned) {
+    b->family = F_ASSIGNEE;
+    b->index = by_due ? "requests_assignee_due" : "requests_assignee_received";
+    open_branches(b, q, q->assignee ? "r.assignee = ?1" : "r.assignee IS NULL");
+  } else if (q->priority == PD_PRIO_URGENT) { /* the rare value: a short list */
+    b->family = F_PRIORITY;
+    b->index = by_due ? "requests_priority_due" : "requests_priority_received";
+    open_branches(b, q, "r.priority = ?2");
+  } else if (mask == open || mask == closed || (!mask && q->overdue == 1)) {
+    b->family = F_OPEN;
+    b->index = by_due ? "requests_open_due" : "requests_open_received";
+    branch_add(b, mask == closed ? "r.is_open = 0" : "r.is_open = 1");
+  } else if (mask && mask != (open | closed)) {
+    b->family = F_STATUS;
+    b->index = by_due ? "requests_status_due" : "requests_status_received";
+    for (int i = 0; i < PD_STATUS_COUNT; i++) {
+      if (!(mask & (1u << i))) continue;
+      char cond[112];
+      snprintf(cond, sizeof cond, "r.status = '%s'", status_name_int(i)); /* the vocabulary, never input */
+      branch_add(b, cond);
+    }
+  } else if (q->type_mask) {
+    b->family = F_TYPE;
+    b->index = by_due ? "requests_type_due" : "requests_type_received";
+    for (int i = 0; i < PD_TYPE_COUNT; i++) {
+      if (!(q->type_mask & (1u << i))) continue;
+      char cond[112];
+      snprintf(cond, sizeof cond, "r.type = '%s'", type_name_int(i));
+      branch_add(b, cond);
+    }
+  } else if (q->priority >= 0) {
+    b->family = F_PRIORITY;
+    b->index = by_due ? "requests_priority_due" : "requests_priority_received";
+    open_branches(b, q, "r.priority = ?2");
+  } else {
+    b->family = F_NONE;
+    b->index = by_due ? "requests_due" : "requests_received";
+    branch_add(b, "1");
+  }
+  if (b->n == 0) branch_add(b, "0"); /* the filters exclude each other: nothing, and nothing is read */
+}
+
+/* The filters the driving index does not apply, as AND terms. A redundant
+ * term is harmless (the index guarantees it already). */
+static void residual_filters(struct sql_buf *w, const struct st_request_query *q, const struct branch_set *b) {
+  unsigned open = status_set(true), closed = status_set(false), m = q->status_mask;
+  bool by_open_column = b->family == F_OPEN || b->family == F_ASSIGNEE || b->family == F_PRIORITY;
+  bool status_done = !m || m == (open | closed) || b->family == F_STATUS ||
+                     (by_open_column && (m == open || m == closed));
+  if (!status_done) sql_in_list(w, "r.status", m, PD_STATUS_COUNT, status_name_int);
+  if (q->type_mask && b->family != F_TYPE) sql_in_list(w, "r.type", q->type_mask, PD_TYPE_COUNT, type_name_int);
+  if (q->assignee && b->family != F_ASSIGNEE) sql_add(w, " AND r.assignee = ?1");
+  if (q->unassigned && b->family != F_ASSIGNEE) sql_add(w, " AND r.assignee IS NULL");
+  if (q->priority >= 0 && b->family != F_PRIORITY) sql_add(w, " AND r.priority = ?2");
+  if (q->overdue == 1) sql_add(w, " AND r.is_open = 1 AND r.due_at < ?3");
+  if (q->overdue == 0) sql_add(w, " AND NOT (r.is_open = 1 AND r.due_at < ?3)");
+  if (q->due_before) sql_add(w, " AND r.due_at <= ?4");
+  if (q->account_rowid && b->family != F_ACCOUNT) sql_add(w, " AND r.account_pk = ?5");
+  if (q->request_id && b->family != F_ID) sql_add(w, " AND r.id = ?6");
+  if (q->email_prefix && b->family != F_EMAIL)
+    sql_add(w, " AND r.account_pk IN (SELECT pk FROM accounts WHERE email_norm >= ?7 AND email_norm < ?8)");
+}
+
+bool st_requests_sql(const struct st_request_query *q, bool drive_by_accounts, char *out, size_t outsz) {
+  bool by_due = q->sort == ST_SORT_DUE_ASC || q->sort == ST_SORT_DUE_DESC;
   bool desc = q->sort == ST_SORT_DUE_DESC || q->sort == ST_SORT_RECEIVED_DESC;
+  const char *key = by_due ? "r.due_at" : "r.received_at", *dir = desc ? "DESC" : "ASC";
+  struct branch_set b;
+  choose_branches(q, drive_by_accounts, by_due, &b);
+
+  /* residual filters, keyset position, order and limit: the same in every branch */
+  static _Thread_local struct sql_buf tail, sql;
+  tail.len = sql.len = 0;
+  tail.overflow = sql.overflow = false;
+  tail.text[0] = '\0';
+  residual_filters(&tail, q, &b);
+  char clause[192];
   if (q->has_after) {
-    char clause[160];
     snprintf(clause, sizeof clause, " AND (%s, r.id) %s (?9, ?10)", key, desc ? "<" : ">");
-    sql_add(&b, clause);
+    sql_add(&tail, clause);
   }
-  char order[96];
-  snprintf(order, sizeof order, " ORDER BY %s %s, r.id %s LIMIT ?11", key, desc ? "DESC" : "ASC",
-           desc ? "DESC" : "ASC");
-  sql_add(&b, order);
-  if (b.overflow || b.len + 1 > outsz) return false;
-  memcpy(out, b.text, b.len + 1);
+  snprintf(clause, sizeof clause, " ORDER BY %s %s, r.id %s LIMIT ?11", key, dir, dir);
+  sql_add(&tail, clause);
+
+  if (b.n == 1) {
+    /* CROSS JOIN keeps requests the outer loop, read in index order; each
+     * row's account comes by its primary key */
+    sql_add(&sql, "SELECT " REQUEST_COLUMNS " FROM requests r INDEXED BY ");
+    sql_add(&sql, b.index);
+    sql_add(&sql, " CROSS JOIN accounts a ON a.pk = r.account_pk WHERE ");
+    sql_add(&sql, b.cond[0]);
+    sql_add(&sql, tail.text);
+  } else {
+    sql_add(&sql, "SELECT " REQUEST_COLUMNS " FROM (");
+    for (int i = 0; i < b.n; i++) {
+      if (i) sql_add(&sql, " UNION ALL ");
+      sql_add(&sql, "SELECT * FROM (SELECT r.pk AS pk, ");
+      sql_add(&sql, key);
+      sql_add(&sql, " AS k, r.id AS id FROM requests r INDEXED BY ");
+      sql_add(&sql, b.index);
+      sql_add(&sql, " WHERE ");
+      sql_add(&sql, b.cond[i]);
+      sql_add(&sql, tail.text);
+      sql_add(&sql, ")");
+    }
+    snprintf(clause, sizeof clause,
+             ") s CROSS JOIN requests r ON r.pk = s.pk CROSS JOIN accounts a ON a.pk = r.account_pk"
+             " ORDER BY s.k %s, s.id %s LIMIT ?11", dir, dir);
+    sql_add(&sql, clause);
+  }
+  if (tail.overflow || sql.overflow || sql.len + 1 > outsz) return false;
+  memcpy(out, sql.text, sql.len + 1);
   return true;
+}
+
+/* At most this many accounts with the e-mail prefix: the queue reads their
+ * requests and sorts them. More: it reads the queue in order and keeps the
+ * requests of matching accounts (then at least one account in 500 matches
+ * at a million accounts, so the next limit + 1 rows come soon). */
+enum { EMAIL_DRIVE_MAX = 2000 };
+
+static int few_accounts_with_prefix(struct sqlite_conn *c, const char *lo, const char *hi, bool *few) {
+  sqlite3_stmt *st = st_prepare(c, "SELECT count(*) FROM (SELECT 1 FROM accounts WHERE email_norm >= ?"
+                                   " AND email_norm < ? LIMIT ?)");
+  if (!st) return ST_ERROR;
+  st_bind_text(st, 1, lo);
+  st_bind_text(st, 2, hi);
+  sqlite3_bind_int(st, 3, EMAIL_DRIVE_MAX + 1);
+  if (sqlite3_step(st) != SQLITE_ROW) return st_fail(c, "counting accounts by e-mail prefix");
+  *few = sqlite3_column_int(st, 0) <= EMAIL_DRIVE_MAX;
+  sqlite3_reset(st);
+  return ST_OK;
 }
 
 int sqlite_requests_list(struct store_conn *conn_, struct arena *a, const struct st_request_query *q,
                         struct st_request **items, int *n, bool *more) {
   struct sqlite_conn *c = (struct sqlite_conn *)conn_;
-  char sql[2048];
-  if (!st_requests_sql(q, sql, sizeof sql)) return st_fail(c, "building the queue query");
+  char hi[513];
+  bool few = false;
+  if (q->email_prefix) {
+    if (strlen(q->email_prefix) >= 512) return st_fail(c, "e-mail prefix too long");
+    st_prefix_end(q->email_prefix, hi);
+    if (few_accounts_with_prefix(c, q->email_prefix, hi, &few) != ST_OK) return ST_ERROR;
+  }
+  static _Thread_local char sql[8192];
+  if (!st_requests_sql(q, few, sql, sizeof sql)) return st_fail(c, "building the queue query");
   sqlite3_stmt *st = st_prepare(c, sql);
   if (!st) return ST_ERROR;
   if (q->assignee) st_bind_text(st, 1, q->assignee);
@@ -214,9 +379,6 @@ int sqlite_requests_list(struct store_conn *conn_, struct arena *a, const struct
   if (q->account_rowid) sqlite3_bind_int64(st, 5, q->account_rowid);
   if (q->request_id) st_bind_text(st, 6, q->request_id);
   if (q->email_prefix) {
-    char hi[513];
-    if (strlen(q->email_prefix) >= 512) return st_fail(c, "e-mail prefix too long");
-    st_prefix_end(q->email_prefix, hi);
     st_bind_text(st, 7, q->email_prefix);
     st_bind_text(st, 8, hi);
   }
@@ -227,7 +389,7 @@ int sqlite_requests_list(struct store_conn *conn_, struct arena *a, const struct
   sqlite3_bind_int(st, 11, q->limit + 1);
 
   struct st_request *rows = arena_alloc(a, sizeof *rows * (size_t)(q->limit + 1));
-  int count = 0, rc;
+  int count = 0, rc = SQLITE_DONE;
   while (count <= q->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) read_request(a, st, &rows[count++]);
   if (count > q->limit) rc = SQLITE_DONE;
   sqlite3_reset(st);
@@ -295,12 +457,23 @@ int sqlite_timeline_list(struct store_conn *conn_, struct arena *a, int64_t requ
 int sqlite_stats(struct store_conn *conn_, int64_t now, const char *user, struct st_stats *out) {
   struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   memset(out, 0, sizeof *out);
-  sqlite3_stmt *st = st_prepare(c, "SELECT status, count(*) FROM requests GROUP BY status");
+  /* The counters the triggers of migration 2 keep: a few dozen rows, never
+   * the requests table (tests/unit/test_store_plans.c checks the plans). */
+  sqlite3_stmt *st = st_prepare(c, "SELECT status, priority, assigned, assignee, n FROM request_counts");
   if (!st) return ST_ERROR;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int s = pd_status_parse((const char *)sqlite3_column_text(st, 0));
-    if (s >= 0) out->open_by_status[s] = sqlite3_column_int64(st, 1);
+    int64_t n = sqlite3_column_int64(st, 4);
+    if (s < 0) continue;
+    out->open_by_status[s] += n;
+    if (!pd_status_is_open((enum pd_status)s)) continue;
+    const char *priority = (const char *)sqlite3_column_text(st, 1);
+    const char *assignee = (const char *)sqlite3_column_text(st, 3);
+    bool assigned = sqlite3_column_int(st, 2) != 0;
+    if (priority && strcmp(priority, pd_priority_name(PD_PRIO_URGENT)) == 0) out->urgent += n;
+    if (!assigned) out->unassigned += n;
+    if (assigned && user && assignee && strcmp(assignee, user) == 0) out->mine += n;
   }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) return st_fail(c, "counting requests");
@@ -311,21 +484,18 @@ int sqlite_stats(struct store_conn *conn_, int64_t now, const char *user, struct
   int64_t edge[6] = {now, end_today};
   const int days[] = {3, 7, 14, 30};
   for (int i = 0; i < 4; i++) edge[2 + i] = pd_end_of_day(pd_date_add_days(today, days[i]));
-  st = st_prepare(c, "SELECT sum(due_at < ?1), sum(due_at >= ?1 AND due_at <= ?2),"
-                     " sum(due_at > ?2 AND due_at <= ?3), sum(due_at > ?3 AND due_at <= ?4),"
-                     " sum(due_at > ?4 AND due_at <= ?5), sum(due_at > ?5 AND due_at <= ?6),"
-                     " sum(due_at > ?6), sum(priority = 'urgent'), sum(assignee IS NULL),"
-                     " sum(assignee = ?7)"
-                     " FROM requests WHERE is_open = 1");
+  st = st_prepare(c, "SELECT (SELECT coalesce(sum(n), 0) FROM open_due_counts WHERE due_at < ?1),"
+                     " (SELECT coalesce(sum(n), 0) FROM open_due_counts WHERE due_at >= ?1 AND due_at <= ?2),"
+                     " (SELECT coalesce(sum(n), 0) FROM open_due_counts WHERE due_at > ?2 AND due_at <= ?3),"
+                     " (SELECT coalesce(sum(n), 0) FROM open_due_counts WHERE due_at > ?3 AND due_at <= ?4),"
+                     " (SELECT coalesce(sum(n), 0) FROM open_due_counts WHERE due_at > ?4 AND due_at <= ?5),"
+                     " (SELECT coalesce(sum(n), 0) FROM open_due_counts WHERE due_at > ?5 AND due_at <= ?6),"
+                     " (SELECT coalesce(sum(n), 0) FROM open_due_counts WHERE due_at > ?6)");
   if (!st) return ST_ERROR;
   for (int i = 0; i < 6; i++) sqlite3_bind_int64(st, i + 1, edge[i]);
-  st_bind_text(st, 7, user);
   if (sqlite3_step(st) != SQLITE_ROW) return st_fail(c, "computing statistics");
   for (int i = 0; i < 7; i++) out->buckets[i] = sqlite3_column_int64(st, i);
   out->overdue = out->buckets[0];
-  out->urgent = sqlite3_column_int64(st, 7);
-  out->unassigned = sqlite3_column_int64(st, 8);
-  out->mine = sqlite3_column_int64(st, 9);
   out->due_within_7_days = out->buckets[1] + out->buckets[2] + out->buckets[3];
   sqlite3_reset(st);
   return ST_OK;

@@ -43,7 +43,7 @@ bin=$out/fuzz_server
 log=$out/fuzz-server-build.log
 # shellcheck disable=SC2046
 cflags="-std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
-  -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -I$top $(pkg-config --cflags jansson sqlite3 libsodium)"
+  -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -I$top $(pkg-config --cflags jansson sqlite3 libsodium libpq)"
 sources=$(cd "$top" && ls server/*.c server/domain/*.c common/vocab.c | grep -v -e '^server/privdeskd\.c$' -e '^server/http_mhd\.c$')
 rm -f "$out"/server-obj/*
 compile() { # source object: a failure is noted in FAILED with the compiler's output
@@ -64,7 +64,7 @@ if [ -f "$out/server-obj/FAILED" ]; then
 else
   # shellcheck disable=SC2046
   "$clang" -g -fsanitize=fuzzer,address,undefined "$out"/server-obj/*.o \
-    $(pkg-config --libs jansson sqlite3 libsodium) -lpthread -lm -o "$bin" >"$log" 2>&1 || build_ok=no
+    $(pkg-config --libs jansson sqlite3 libsodium libpq) -lpthread -lm -o "$bin" >"$log" 2>&1 || build_ok=no
 fi
 if [ $build_ok = no ]; then
   echo "not ok 1 - fuzz_server does not build with $clang"

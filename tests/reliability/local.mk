@@ -57,3 +57,32 @@ tests_reliability_test_server_corpus_SOURCES = tests/reliability/test_server_cor
 tests_reliability_test_server_corpus_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS)
 tests_reliability_test_server_corpus_LDADD = $(PD_SERVER_LIBS)
 tests_reliability_test_server_corpus_DEPENDENCIES = libpdserver.a libpddomain.a
+
+# Several privdeskd instances on one PostgreSQL database (docs/DEPLOYMENT.md):
+# the 32-client race of test_race.c spread over three instances, and
+# tests/reliability/test_multi.c (idempotent erasure retried on another
+# instance, the shared rate limit, SIGKILL of one instance mid-load, migrations
+# started together, a database outage). Each starts a throwaway PostgreSQL
+# server (tests/harness/pg.h) and skips when none can run here.
+check_PROGRAMS += tests/reliability/test_multi_race
+TESTS += tests/reliability/test_multi_race
+tests_reliability_test_multi_race_SOURCES = tests/reliability/test_race.c
+tests_reliability_test_multi_race_CFLAGS = $(PD_RELTEST_CFLAGS) -DPD_RACE_INSTANCES=3
+tests_reliability_test_multi_race_LDADD = $(PD_RELTEST_LIBS)
+tests_reliability_test_multi_race_DEPENDENCIES = $(PD_RELTEST_DEPS)
+
+check_PROGRAMS += tests/reliability/test_multi
+TESTS += tests/reliability/test_multi
+tests_reliability_test_multi_SOURCES = tests/reliability/test_multi.c
+tests_reliability_test_multi_CFLAGS = $(PD_RELTEST_CFLAGS)
+tests_reliability_test_multi_LDADD = $(PD_RELTEST_LIBS)
+tests_reliability_test_multi_DEPENDENCIES = $(PD_RELTEST_DEPS)
+
+# The two stores answer alike: every read of the API on SQLite and on
+# PostgreSQL seeded the same way, compared byte for byte.
+check_PROGRAMS += tests/reliability/test_multi_store
+TESTS += tests/reliability/test_multi_store
+tests_reliability_test_multi_store_SOURCES = tests/reliability/test_multi_store.c
+tests_reliability_test_multi_store_CFLAGS = $(PD_RELTEST_CFLAGS)
+tests_reliability_test_multi_store_LDADD = $(PD_RELTEST_LIBS)
+tests_reliability_test_multi_store_DEPENDENCIES = $(PD_RELTEST_DEPS)

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "server/domain/dates.h"
 #include "server/seed.h"
 #include "server/store_sqlite_int.h"
 
@@ -61,24 +62,87 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* Fails with the plan when a base table is scanned without an index. */
-static void assert_indexed(sqlite3 *db, const char *sql) {
-  char *explain = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+/* Is name a table of the schema (not a subquery or a co-routine)? */
+static bool is_base_table(sqlite3 *db, const char *name) {
   sqlite3_stmt *st;
-  assert_int_equal(sqlite3_prepare_v2(db, explain, -1, &st, NULL), SQLITE_OK);
-  sqlite3_free(explain);
-  char plan[4096] = "";
-  bool full_scan = false;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", -1, &st,
+                                      NULL),
+                   SQLITE_OK);
+  sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+  bool found = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return found;
+}
+
+/* The plan of sql, one detail per line, into plan; the lines' parent ids into parents. */
+static int explain(sqlite3 *db, const char *sql, char plan[8192], const char *details[64], int parents[64]) {
+  char *text = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, text, -1, &st, NULL);
+  sqlite3_free(text);
+  if (rc != SQLITE_OK) fail_msg("cannot prepare:\n%s\n%s", sql, sqlite3_errmsg(db));
+  plan[0] = '\0';
+  size_t used = 0;
+  int n = 0;
+  while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
     const char *detail = (const char *)sqlite3_column_text(st, 3);
-    strncat(plan, detail, sizeof plan - strlen(plan) - 2);
-    strncat(plan, "\n", sizeof plan - strlen(plan) - 1);
-    if (strncmp(detail, "SCAN ", 5) == 0 && !strstr(detail, "USING INDEX") &&
-        !strstr(detail, "USING COVERING INDEX") && !strstr(detail, "VIRTUAL TABLE"))
-      full_scan = true;
+    size_t len = strlen(detail);
+    if (used + len + 2 > 8192) break;
+    memcpy(plan + used, detail, len + 1);
+    details[n] = plan + used;
+    parents[n] = sqlite3_column_int(st, 1);
+    used += len + 1;
+    n++;
   }
   sqlite3_finalize(st);
-  if (full_scan) fail_msg("full table scan in:\n%s\nplan:\n%s", sql, plan);
+  return n;
+}
+
+static void plan_text(const char *const *details, int n, char *out, size_t outsz) {
+  out[0] = '\0';
+  for (int i = 0; i < n; i++) {
+    strncat(out, details[i], outsz - strlen(out) - 2);
+    strncat(out, "\n", outsz - strlen(out) - 1);
+  }
+}
+
+/* Tables whose size does not grow with the data: the /v1/stats counters
+ * (one row per status, priority and staff member) may be read whole. */
+static bool bounded_table(const char *name) { return strcmp(name, "request_counts") == 0; }
+
+/* Fails with the plan when a base table is scanned without an index, or
+ * when a queue page sorts rows it read from a large set: a page must read
+ * limit + 1 rows in index order (the only sort allowed merges the branches
+ * of a multi-valued filter, or orders the few requests of an id, an
+ * account or a narrow e-mail prefix). */
+static const char *plan_problem(sqlite3 *db, const char *sql, char *text, size_t textsz) {
+  static char plan[8192];
+  const char *details[64];
+  int parents[64];
+  int n = explain(db, sql, plan, details, parents);
+  bool queue = strstr(sql, "FROM requests r INDEXED BY requests_") != NULL;
+  bool few_rows = strstr(sql, "INDEXED BY requests_account") || strstr(sql, "INDEXED BY sqlite_autoindex_requests_1");
+  bool merge = strstr(sql, "UNION ALL") != NULL;
+  const char *why = NULL;
+  for (int i = 0; i < n && !why; i++) {
+    const char *detail = details[i];
+    if (strncmp(detail, "SCAN ", 5) == 0 && !strstr(detail, "USING INDEX") &&
+        !strstr(detail, "USING COVERING INDEX") && !strstr(detail, "VIRTUAL TABLE")) {
+      char name[64];
+      sscanf(detail + 5, "%63s", name);
+      if (is_base_table(db, name) && !bounded_table(name)) why = "full table scan";
+    }
+    if (queue && !few_rows && strstr(detail, "USE TEMP B-TREE FOR ORDER BY") && !(merge && parents[i] == 0))
+      why = "a queue page sorts what it read";
+  }
+  plan_text(details, n, text, textsz);
+  return why;
+}
+
+static void assert_indexed(sqlite3 *db, const char *sql) {
+  char text[8192];
+  const char *why = plan_problem(db, sql, text, sizeof text);
+  if (why) fail_msg("%s in:\n%s\nplan:\n%s", why, sql, text);
 }
 
 static void run_request_queries(void) {
@@ -192,6 +256,151 @@ static void every_query_is_served_by_an_index(void **state) {
   assert_true(checked > 100);
 }
 
+static void the_checker_catches_a_sorted_queue_page(void **state) {
+  (void)state;
+  /* two statuses through one index: SQLite reads them all and sorts */
+  sqlite3 *db = sqlite_conn_of(store_conn_get(store))->db;
+  char text[8192];
+  const char *why = plan_problem(db,
+                                 "SELECT r.pk FROM requests r INDEXED BY requests_status_due"
+                                 " WHERE r.status IN ('completed', 'rejected') ORDER BY r.due_at, r.id LIMIT 51",
+                                 text, sizeof text);
+  assert_non_null(why);
+  assert_non_null(strstr(why, "sorts"));
+}
+
+/* The SELECTs store_stats runs. */
+static int stats_sql(char *out[16]) {
+  n_captured = 0;
+  sqlite3 *db = sqlite_conn_of(store_conn_get(store))->db;
+  sqlite3_trace_v2(db, SQLITE_TRACE_STMT, on_trace, NULL);
+  struct st_stats stats;
+  assert_int_equal(store_stats(store_conn_get(store), 1764374400, "alice", &stats), ST_OK);
+  sqlite3_trace_v2(db, 0, NULL, NULL);
+  int n = n_captured;
+  for (int i = 0; i < n && i < 16; i++) out[i] = captured[i];
+  n_captured = 0;
+  return n < 16 ? n : 16;
+}
+
+static void stats_never_reads_the_requests_table(void **state) {
+  (void)state;
+  /* /v1/stats reads the counters the triggers keep: its cost does not grow
+   * with the number of requests (docs/PERFORMANCE.md) */
+  sqlite3 *db = sqlite_conn_of(store_conn_get(store))->db;
+  char *sql[16];
+  int n = stats_sql(sql);
+  assert_true(n >= 2);
+  for (int i = 0; i < n; i++) {
+    static char plan[8192];
+    const char *details[64];
+    int parents[64];
+    int lines = explain(db, sql[i], plan, details, parents);
+    for (int k = 0; k < lines; k++) {
+      const char *d = details[k];
+      bool counters = strstr(d, " request_counts") || strstr(d, " open_due_counts") || strstr(d, "CONSTANT ROW");
+      bool other = strncmp(d, "SCAN ", 5) == 0 || strncmp(d, "SEARCH ", 7) == 0;
+      if (other && !counters) fail_msg("stats reads more than the counters:\n%s\n%s", sql[i], d);
+      if (strstr(d, "requests")) fail_msg("stats reads the requests table:\n%s\n%s", sql[i], d);
+    }
+    assert_indexed(db, sql[i]);
+    free(sql[i]);
+  }
+}
+
+/* The statistics computed from the requests table itself (what store_stats
+ * did before the counters). */
+static void stats_from_requests(int64_t now, const char *user, struct st_stats *out) {
+  sqlite3 *db = sqlite_conn_of(store_conn_get(store))->db;
+  memset(out, 0, sizeof *out);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(db, "SELECT status, count(*) FROM requests GROUP BY status", -1, &st, NULL),
+                   SQLITE_OK);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int s = pd_status_parse((const char *)sqlite3_column_text(st, 0));
+    if (s >= 0) out->open_by_status[s] = sqlite3_column_int64(st, 1);
+  }
+  sqlite3_finalize(st);
+  pd_date today = pd_date_of(now);
+  int64_t edge[6] = {now, pd_end_of_day(today)};
+  const int days[] = {3, 7, 14, 30};
+  for (int i = 0; i < 4; i++) edge[2 + i] = pd_end_of_day(pd_date_add_days(today, days[i]));
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT total(due_at < ?1), total(due_at >= ?1 AND due_at <= ?2),"
+                                      " total(due_at > ?2 AND due_at <= ?3), total(due_at > ?3 AND due_at <= ?4),"
+                                      " total(due_at > ?4 AND due_at <= ?5), total(due_at > ?5 AND due_at <= ?6),"
+                                      " total(due_at > ?6), total(priority = 'urgent'), total(assignee IS NULL),"
+                                      " total(assignee = ?7) FROM requests WHERE is_open = 1",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  for (int i = 0; i < 6; i++) sqlite3_bind_int64(st, i + 1, edge[i]);
+  sqlite3_bind_text(st, 7, user, -1, SQLITE_TRANSIENT);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  for (int i = 0; i < 7; i++) out->buckets[i] = sqlite3_column_int64(st, i);
+  out->overdue = out->buckets[0];
+  out->urgent = sqlite3_column_int64(st, 7);
+  out->unassigned = sqlite3_column_int64(st, 8);
+  out->mine = sqlite3_column_int64(st, 9);
+  out->due_within_7_days = out->buckets[1] + out->buckets[2] + out->buckets[3];
+  sqlite3_finalize(st);
+}
+
+static void assert_stats_agree(int64_t now) {
+  const char *users[] = {"alice", "bob", "sam", "nobody"};
+  for (size_t u = 0; u < sizeof users / sizeof *users; u++) {
+    struct st_stats kept, counted;
+    assert_int_equal(store_stats(store_conn_get(store), now, users[u], &kept), ST_OK);
+    stats_from_requests(now, users[u], &counted);
+    assert_memory_equal(&kept, &counted, sizeof kept);
+  }
+}
+
+static void stats_counters_follow_every_write(void **state) {
+  (void)state;
+  struct store_conn *c = store_conn_get(store);
+  const int64_t now = 1764374400;
+  assert_stats_agree(now);
+  assert_stats_agree(now + 9 * 86400); /* other bucket edges */
+  /* every kind of change a request goes through, through the store's own writes */
+  struct arena a;
+  arena_init(&a);
+  struct st_request_query q = {.priority = -1, .overdue = -1, .limit = 40, .sort = ST_SORT_RECEIVED_ASC};
+  struct st_request *items;
+  int n;
+  bool more;
+  assert_int_equal(store_requests_list(c, &a, &q, &items, &n, &more), ST_OK);
+  assert_true(n >= 20);
+  assert_int_equal(store_begin_write(c), ST_OK);
+  for (int i = 0; i < n; i++) {
+    struct st_request r = items[i];
+    switch (i % 6) {
+    case 0: r.status = pd_status_is_open(r.status) ? PD_ST_COMPLETED : PD_ST_IN_PROGRESS; break;
+    case 1: r.assignee = r.assignee ? NULL : "alice"; break;
+    case 2: r.priority = r.priority == PD_PRIO_URGENT ? PD_PRIO_NORMAL : PD_PRIO_URGENT; break;
+    case 3: r.due_at += 20 * 86400; r.extended = true; break; /* an extension */
+    case 4: r.assignee = "bob"; r.status = PD_ST_WAITING; r.due_at -= 86400; break;
+    default: break; /* unchanged: the update triggers must not count it twice */
+    }
+    r.version++;
+    assert_int_equal(store_request_update(c, &r), ST_OK);
+  }
+  struct st_request fresh = items[0];
+  snprintf(fresh.id, sizeof fresh.id, "req_countertest");
+  fresh.status = PD_ST_NEW;
+  fresh.assignee = "sam";
+  assert_int_equal(store_request_insert(c, &fresh), ST_OK);
+  assert_int_equal(store_commit(c), ST_OK);
+  assert_stats_agree(now);
+  assert_stats_agree(now + 9 * 86400);
+  /* a rolled-back change leaves the counters as they were */
+  assert_int_equal(store_begin_write(c), ST_OK);
+  fresh.status = PD_ST_REJECTED;
+  assert_int_equal(store_request_update(c, &fresh), ST_OK);
+  assert_int_equal(store_rollback(c), ST_OK);
+  assert_stats_agree(now);
+  arena_free(&a);
+}
+
 static void the_checker_catches_a_full_scan(void **state) {
   (void)state;
   /* a query on an unindexed column must be reported, or the test above proves nothing */
@@ -211,6 +420,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(every_query_is_served_by_an_index),
     cmocka_unit_test(the_checker_catches_a_full_scan),
+    cmocka_unit_test(the_checker_catches_a_sorted_queue_page),
+    cmocka_unit_test(stats_never_reads_the_requests_table),
+    cmocka_unit_test(stats_counters_follow_every_write),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
