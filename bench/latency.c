@@ -203,8 +203,8 @@ static void collect_samples(void) {
 
 /* ---- kinds ---- */
 
-enum gen { G_FIXED, G_ACCOUNT, G_EMAIL_PREFIX, G_EMAIL_SHORT, G_NAME, G_REQUEST, G_INVENTORY,
-           G_Q_EMAIL, G_Q_REQ, G_Q_ACC, G_ACCOUNT_ID };
+enum gen { G_FIXED, G_ACCOUNT, G_EMAIL_PREFIX, G_EMAIL_SHORT, G_EMAIL_FIRST, G_NAME, G_REQUEST, G_INVENTORY,
+           G_Q_EMAIL, G_Q_EMAIL_FIRST, G_Q_REQ, G_Q_ACC, G_ACCOUNT_ID };
 
 struct kind {
   char label[160];
@@ -262,6 +262,19 @@ static void make_path(struct kind *k, char *out, size_t outsz) {
     snprintf(out, outsz, "/v1/accounts?q=%s&limit=50", esc);
     return;
   }
+  case G_EMAIL_FIRST: {
+    /* 3 to 8 characters of the local part, before its first '.': what an
+     * agent types first ("luk", "lukas"). Such a prefix is also a substring
+     * of many names, so the name search runs beside the e-mail range. */
+    const char *e = acc_emails[a], *dot = strchr(e, '.'), *at = strchr(e, '@');
+    const char *end = dot && (!at || dot < at) ? dot : at ? at : e + strlen(e);
+    size_t n = 3 + (size_t)(rnd() % 6);
+    if (n > (size_t)(end - e)) n = (size_t)(end - e);
+    snprintf(prefix, sizeof prefix, "%.*s", (int)n, e);
+    url_escape(prefix, esc, sizeof esc);
+    snprintf(out, outsz, "/v1/accounts?q=%s&limit=50", esc);
+    return;
+  }
   case G_EMAIL_SHORT:
     snprintf(prefix, sizeof prefix, "%.2s", acc_emails[a]);
     url_escape(prefix, esc, sizeof esc);
@@ -274,6 +287,17 @@ static void make_path(struct kind *k, char *out, size_t outsz) {
   case G_Q_EMAIL: {
     const char *e = acc_emails[a], *dot = strchr(e, '.');
     size_t n = dot ? (size_t)(dot - e) + 2 : 4;
+    snprintf(prefix, sizeof prefix, "%.*s", (int)n, e);
+    url_escape(prefix, esc, sizeof esc);
+    snprintf(out, outsz, "%s&q=%s", k->path, esc);
+    return;
+  }
+  case G_Q_EMAIL_FIRST: {
+    /* 3 to 8 characters before the first '.': thousands of accounts at a million */
+    const char *e = acc_emails[a], *dot = strchr(e, '.'), *at = strchr(e, '@');
+    const char *end = dot && (!at || dot < at) ? dot : at ? at : e + strlen(e);
+    size_t n = 3 + (size_t)(rnd() % 6);
+    if (n > (size_t)(end - e)) n = (size_t)(end - e);
     snprintf(prefix, sizeof prefix, "%.*s", (int)n, e);
     url_escape(prefix, esc, sizeof esc);
     snprintf(out, outsz, "%s&q=%s", k->path, esc);
@@ -324,6 +348,7 @@ static void add_queue_kinds(void) {
     {"due_before (+7 days)", NULL, G_FIXED},
     {"account_id", "", G_ACCOUNT_ID},
     {"q=e-mail prefix", "", G_Q_EMAIL},
+    {"q=e-mail prefix before the dot", "", G_Q_EMAIL_FIRST},
     {"q=req_ id", "", G_Q_REQ},
     {"q=acc_ id", "", G_Q_ACC},
   };
@@ -348,6 +373,8 @@ static void add_kinds(void) {
   kind_add("account by id: GET /v1/accounts/{id}", G_ACCOUNT, NULL, 2.0);
   kind_add("account by e-mail prefix: GET /v1/accounts?q=<local part.x…>", G_EMAIL_PREFIX, NULL, 2.0);
   kind_add("account by 2-letter e-mail prefix: GET /v1/accounts?q=<2 chars>", G_EMAIL_SHORT, NULL, 2.0);
+  kind_add("account by e-mail prefix before the dot (also a name substring): GET /v1/accounts?q=<3-8 chars>",
+           G_EMAIL_FIRST, NULL, 2.0);
   kind_add("account name search: GET /v1/accounts?q=<4 letters of a name>", G_NAME, NULL, 0);
   kind_add("inventory: GET /v1/accounts/{id}/inventory", G_INVENTORY, NULL, 0);
   kind_add("request by id: GET /v1/requests/{id}", G_REQUEST, NULL, 0);

@@ -18,10 +18,11 @@
 #include "server/seed.h"
 #include "server/store_sqlite_int.h"
 
-enum { MAX_SQL = 512 };
+enum { MAX_SQL = 4096 };
 
 static char *captured[MAX_SQL];
 static int n_captured;
+static bool captured_overflow; /* more distinct statements than MAX_SQL: some went unchecked */
 static char db_path[64];
 static struct store *store;
 
@@ -33,7 +34,10 @@ static int on_trace(unsigned type, void *ctx, void *p, void *x) {
   if (!sql || strncmp(sql, "SELECT", 6) != 0) return 0;
   for (int i = 0; i < n_captured; i++)
     if (strcmp(captured[i], sql) == 0) return 0;
-  if (n_captured < MAX_SQL) captured[n_captured++] = strdup(sql);
+  if (n_captured < MAX_SQL)
+    captured[n_captured++] = strdup(sql);
+  else
+    captured_overflow = true;
   return 0;
 }
 
@@ -74,8 +78,10 @@ static bool is_base_table(sqlite3 *db, const char *name) {
   return found;
 }
 
-/* The plan of sql, one detail per line, into plan; the lines' parent ids into parents. */
-static int explain(sqlite3 *db, const char *sql, char plan[8192], const char *details[64], int parents[64]) {
+/* The plan of sql, one detail per line, into plan; the lines' parent ids into
+ * parents and, when ids is not NULL, their own ids into ids. */
+static int explain_ids(sqlite3 *db, const char *sql, char plan[8192], const char *details[64], int parents[64],
+                       int ids[64]) {
   char *text = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
   sqlite3_stmt *st;
   int rc = sqlite3_prepare_v2(db, text, -1, &st, NULL);
@@ -90,12 +96,17 @@ static int explain(sqlite3 *db, const char *sql, char plan[8192], const char *de
     if (used + len + 2 > 8192) break;
     memcpy(plan + used, detail, len + 1);
     details[n] = plan + used;
+    if (ids) ids[n] = sqlite3_column_int(st, 0);
     parents[n] = sqlite3_column_int(st, 1);
     used += len + 1;
     n++;
   }
   sqlite3_finalize(st);
   return n;
+}
+
+static int explain(sqlite3 *db, const char *sql, char plan[8192], const char *details[64], int parents[64]) {
+  return explain_ids(db, sql, plan, details, parents, NULL);
 }
 
 static void plan_text(const char *const *details, int n, char *out, size_t outsz) {
@@ -110,6 +121,34 @@ static void plan_text(const char *const *details, int n, char *out, size_t outsz
  * (one row per status, priority and staff member) may be read whole. */
 static bool bounded_table(const char *name) { return strcmp(name, "request_counts") == 0; }
 
+/* Is line i of a plan inside a correlated subquery (run once per row of the
+ * query around it)? */
+static bool in_correlated_subquery(const char *const *details, const int *ids, const int *parents, int n, int i) {
+  for (int parent = parents[i], hops = 0; parent != 0 && hops < 64; hops++) {
+    int k = 0;
+    while (k < n && ids[k] != parent) k++;
+    if (k == n) return false;
+    if (strncmp(details[k], "CORRELATED ", 11) == 0) return true;
+    parent = parents[k];
+  }
+  return false;
+}
+
+/* Does a SEARCH line look rows up first by a column of a handful of values
+ * (is_open, status, priority, type)? Such a search reads a large share of the
+ * table. A queue page may (it reads in index order and stops after limit + 1
+ * rows); a subquery run for every row of another query may not: a count of
+ * an account's open requests through (is_open=?) reads every open request,
+ * for every account of the page. */
+static bool search_by_few_values(const char *detail) {
+  static const char *const columns[] = {"is_open=", "status=", "priority=", "type="};
+  const char *cond = strstr(detail, " (");
+  if (strncmp(detail, "SEARCH ", 7) != 0 || !cond) return false;
+  for (size_t i = 0; i < sizeof columns / sizeof *columns; i++)
+    if (strncmp(cond + 2, columns[i], strlen(columns[i])) == 0) return true;
+  return false;
+}
+
 /* Fails with the plan when a base table is scanned without an index, or
  * when a queue page sorts rows it read from a large set: a page must read
  * limit + 1 rows in index order (the only sort allowed merges the branches
@@ -118,11 +157,16 @@ static bool bounded_table(const char *name) { return strcmp(name, "request_count
 static const char *plan_problem(sqlite3 *db, const char *sql, char *text, size_t textsz) {
   static char plan[8192];
   const char *details[64];
-  int parents[64];
-  int n = explain(db, sql, plan, details, parents);
+  int parents[64], ids[64];
+  int n = explain_ids(db, sql, plan, details, parents, ids);
   bool queue = strstr(sql, "FROM requests r INDEXED BY requests_") != NULL;
   bool few_rows = strstr(sql, "INDEXED BY requests_account") || strstr(sql, "INDEXED BY sqlite_autoindex_requests_1");
   bool merge = strstr(sql, "UNION ALL") != NULL;
+  /* a page of the audit log in its primary key order (newest first) reads
+   * limit + 1 rows from the end of the table: a SCAN that stops */
+  bool sorts = false;
+  for (int i = 0; i < n; i++) sorts |= strstr(details[i], "USE TEMP B-TREE") != NULL;
+  bool rowid_page = strstr(sql, "FROM audit ") && strstr(sql, " ORDER BY seq DESC LIMIT ") && !sorts;
   const char *why = NULL;
   for (int i = 0; i < n && !why; i++) {
     const char *detail = details[i];
@@ -130,10 +174,13 @@ static const char *plan_problem(sqlite3 *db, const char *sql, char *text, size_t
         !strstr(detail, "USING COVERING INDEX") && !strstr(detail, "VIRTUAL TABLE")) {
       char name[64];
       sscanf(detail + 5, "%63s", name);
-      if (is_base_table(db, name) && !bounded_table(name)) why = "full table scan";
+      if (is_base_table(db, name) && !bounded_table(name) && !(rowid_page && strcmp(name, "audit") == 0))
+        why = "full table scan";
     }
     if (queue && !few_rows && strstr(detail, "USE TEMP B-TREE FOR ORDER BY") && !(merge && parents[i] == 0))
       why = "a queue page sorts what it read";
+    if (!why && search_by_few_values(detail) && in_correlated_subquery(details, ids, parents, n, i))
+      why = "a subquery run for every row reads by a column of a few values";
   }
   plan_text(details, n, text, textsz);
   return why;
@@ -243,15 +290,25 @@ static void every_query_is_served_by_an_index(void **state) {
   (void)state;
   run_request_queries();
   run_other_queries();
+  /* every statement is checked: none was dropped for want of room (the
+   * queue's combinations once filled the list, and the account, hold, audit
+   * and stats statements captured after them were never checked) */
+  assert_false(captured_overflow);
   /* the chain walk reads the whole log by design (it is what verification is) */
   sqlite3 *db = sqlite_conn_of(store_conn_get(store))->db;
   sqlite3_trace_v2(db, 0, NULL, NULL);
-  int checked = 0;
+  int checked = 0, bad = 0;
   for (int i = 0; i < n_captured; i++) {
     if (strstr(captured[i], "FROM audit ORDER BY seq") && !strstr(captured[i], "DESC")) continue;
-    assert_indexed(db, captured[i]);
+    char text[8192];
+    const char *why = plan_problem(db, captured[i], text, sizeof text);
+    if (why) {
+      print_error("%s in:\n%s\nplan:\n%s\n", why, captured[i], text);
+      bad++;
+    }
     checked++;
   }
+  if (bad) fail_msg("%d of %d statements are not served by an index (above)", bad, checked);
   /* the combinations above produce well over a hundred distinct queue queries */
   assert_true(checked > 100);
 }
@@ -271,6 +328,7 @@ static void the_checker_catches_a_sorted_queue_page(void **state) {
 
 /* The SELECTs store_stats runs. */
 static int stats_sql(char *out[16]) {
+  for (int i = 0; i < n_captured; i++) free(captured[i]);
   n_captured = 0;
   sqlite3 *db = sqlite_conn_of(store_conn_get(store))->db;
   sqlite3_trace_v2(db, SQLITE_TRACE_STMT, on_trace, NULL);
@@ -278,7 +336,10 @@ static int stats_sql(char *out[16]) {
   assert_int_equal(store_stats(store_conn_get(store), 1764374400, "alice", &stats), ST_OK);
   sqlite3_trace_v2(db, 0, NULL, NULL);
   int n = n_captured;
-  for (int i = 0; i < n && i < 16; i++) out[i] = captured[i];
+  for (int i = 0; i < n_captured; i++) {
+    if (i < 16) out[i] = captured[i];
+    else free(captured[i]);
+  }
   n_captured = 0;
   return n < 16 ? n : 16;
 }
@@ -401,6 +462,20 @@ static void stats_counters_follow_every_write(void **state) {
   arena_free(&a);
 }
 
+static void the_checker_catches_a_per_row_search_by_few_values(void **state) {
+  (void)state;
+  /* an account's open requests counted through (is_open, ...): every open
+   * request read, once per account (what ACCOUNT_COLUMNS did before) */
+  sqlite3 *db = sqlite_conn_of(store_conn_get(store))->db;
+  char text[8192];
+  const char *why = plan_problem(db,
+                                 "SELECT a.pk, (SELECT count(*) FROM requests r INDEXED BY requests_open_due"
+                                 " WHERE r.account_pk = a.pk AND r.is_open = 1) FROM accounts a WHERE a.id = 'x'",
+                                 text, sizeof text);
+  assert_non_null(why);
+  assert_non_null(strstr(why, "few values"));
+}
+
 static void the_checker_catches_a_full_scan(void **state) {
   (void)state;
   /* a query on an unindexed column must be reported, or the test above proves nothing */
@@ -421,6 +496,7 @@ int main(void) {
     cmocka_unit_test(every_query_is_served_by_an_index),
     cmocka_unit_test(the_checker_catches_a_full_scan),
     cmocka_unit_test(the_checker_catches_a_sorted_queue_page),
+    cmocka_unit_test(the_checker_catches_a_per_row_search_by_few_values),
     cmocka_unit_test(stats_never_reads_the_requests_table),
     cmocka_unit_test(stats_counters_follow_every_write),
   };
