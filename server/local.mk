@@ -34,7 +34,7 @@ libpdserver_a_SOURCES = \
 	server/store.h server/store.c server/store_sqlite.c server/store_sqlite_int.h \
 	server/store_sqlite_accounts.c server/store_sqlite_requests.c server/store_sqlite_log.c \
 	server/store_pg.c server/store_pg_int.h server/store_pg_accounts.c server/store_pg_requests.c \
-	server/store_pg_log.c
+	server/store_pg_log.c server/store_pg_users.c
 libpdserver_a_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(JANSSON_CFLAGS) $(SODIUM_CFLAGS)
 
 PD_SERVER_LIBS = libpdserver.a libpddomain.a $(MHD_LIBS) $(SQLITE_LIBS) $(PQ_LIBS) $(JANSSON_LIBS) $(SODIUM_LIBS) \

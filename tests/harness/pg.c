@@ -166,7 +166,15 @@ static int run_pg(const char *const *argv, char *out, size_t outsz, bool as_serv
     if (null >= 0) dup2(null, STDIN_FILENO);
     if (as_server_user) drop_privileges();
     if (chdir("/") != 0) _exit(126); /* a cwd the server's user may not enter would bother the tools */
-    execv(prog, (char *const *)argv);
+    /* argv[0] is the full path: PostgreSQL's programs find each other
+     * (initdb its postgres, pg_ctl its server) from their own argv[0], and
+     * bindir is rarely on the PATH (Debian keeps it in /usr/lib/postgresql). */
+    const char *args[32];
+    size_t n = 0;
+    args[n++] = prog;
+    for (size_t i = 1; argv[i] && n + 1 < sizeof args / sizeof args[0]; i++) args[n++] = argv[i];
+    args[n] = NULL;
+    execv(prog, (char *const *)args);
     _exit(127);
   }
   size_t len = 0;
