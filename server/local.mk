@@ -31,7 +31,7 @@ libpdserver_a_SOURCES = \
 	server/seed.c server/seed.h server/seed_int.h server/seed_names.c server/seed_names.h \
 	server/seed_requests.c \
 	server/service.c server/service.h \
-	server/store.h server/store.c server/store_sqlite.c server/store_sqlite_int.h \
+	server/store.h server/store.c server/store_common.h server/store_common.c server/store_sqlite.c server/store_sqlite_int.h \
 	server/store_sqlite_accounts.c server/store_sqlite_requests.c server/store_sqlite_log.c \
 	server/store_pg.c server/store_pg_int.h server/store_pg_accounts.c server/store_pg_requests.c \
 	server/store_pg_log.c server/store_pg_users.c

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "server/store_common.h"
 #include "server/store_pg_int.h"
 
 #define ACCOUNT_COLUMNS                                                                        \
@@ -248,16 +249,7 @@ int pg_accounts_list(struct store_conn *conn_, struct arena *a, const struct st_
                         &pn, q->limit, &by_name, &n_name, &more_name);
   if (rc != ST_OK) return rc;
   if (more_name) n_name++;
-  struct st_account *merged = arena_alloc(a, sizeof *merged * (size_t)(n_email + n_name + 1));
-  int i = 0, j = 0, k = 0;
-  while ((i < n_email || j < n_name) && k <= q->limit) {
-    int cmp = i >= n_email ? 1 : j >= n_name ? -1 : strcasecmp(by_email[i].email, by_name[j].email);
-    if (cmp == 0) j++; /* the same account matched both ways */
-    merged[k++] = cmp <= 0 ? by_email[i++] : by_name[j++];
-  }
-  *items = merged;
-  *more = k > q->limit;
-  *n = k > q->limit ? q->limit : k;
+  st_accounts_merge(a, by_email, n_email, by_name, n_name, q->limit, items, n, more);
   return ST_OK;
 }
 

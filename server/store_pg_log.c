@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "server/domain/audit_hash.h"
+#include "server/store_common.h"
 #include "server/store_pg_int.h"
 
 /* ---- holds ---- */
@@ -144,21 +145,6 @@ int pg_holds_list(struct store_conn *conn_, struct arena *a, const struct st_hol
 
 /* ---- audit log ---- */
 
-/* The canonical text hashed for an entry (see audit_hash.h); the same as
- * the SQLite store's. Caller frees. */
-static char *audit_canonical(const struct st_audit_entry *e) {
-  json_error_t err;
-  json_t *details = json_loads(e->details ? e->details : "{}", JSON_DECODE_ANY, &err);
-  if (!details) details = json_string(e->details);
-  json_t *o = json_pack("{sI sI ss ss ss so* so}", "seq", (json_int_t)e->seq, "at", (json_int_t)e->at, "actor",
-                        e->actor, "action", e->action, "target", e->target, "account_id",
-                        e->account_id ? json_string(e->account_id) : json_null(), "details", details);
-  if (!o) return NULL;
-  char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-  json_decref(o);
-  return text;
-}
-
 /* One total order across instances: the caller holds the write lock (every
  * write transaction takes it first), so the head read here is the head, and
  * the primary key on seq would refuse a fork even if it were not. */
@@ -180,10 +166,7 @@ int pg_audit_append(struct store_conn *conn_, struct st_audit_entry *e) {
   }
   e->seq = c->head_seq + 1;
   memcpy(e->prev_hash, c->head_hash, sizeof e->prev_hash);
-  char *canonical = audit_canonical(e);
-  if (!canonical) return pg_fail(c, "encoding an audit entry", "out of memory");
-  pd_audit_hash(e->prev_hash, canonical, strlen(canonical), e->hash);
-  free(canonical);
+  if (!st_audit_seal(e)) return pg_fail(c, "encoding an audit entry", "out of memory");
   struct pg_params p = {0};
   pg_int(&p, e->seq);
   pg_int(&p, e->at);
@@ -262,12 +245,9 @@ int pg_audit_list(struct store_conn *conn_, struct arena *a, const struct st_aud
 /* Walks the chain in pages of seq (memory stays flat over long logs). */
 int pg_audit_verify(struct store_conn *conn_, struct st_audit_verify *out) {
   struct pg_conn *c = pg_conn_of(conn_);
-  memset(out, 0, sizeof *out);
-  out->ok = true;
-  memcpy(out->head, pd_audit_genesis, sizeof out->head);
-  char expected_prev[65];
-  memcpy(expected_prev, pd_audit_genesis, sizeof expected_prev);
-  int64_t expected_seq = 1, after = 0;
+  struct st_audit_walk walk;
+  st_audit_walk_start(&walk, out);
+  int64_t after = 0;
   for (;;) {
     struct pg_params p = {0};
     pg_int(&p, after);
@@ -281,22 +261,7 @@ int pg_audit_verify(struct store_conn *conn_, struct st_audit_verify *out) {
     for (int i = 0; i < rows; i++) {
       struct st_audit_entry e;
       read_audit(&a, r, i, &e);
-      out->entries++;
-      if (out->ok) {
-        char hash[65];
-        char *canonical = audit_canonical(&e);
-        if (canonical) pd_audit_hash(e.prev_hash, canonical, strlen(canonical), hash);
-        bool good = canonical && e.seq == expected_seq && strcmp(e.prev_hash, expected_prev) == 0 &&
-                    strcmp(hash, e.hash) == 0;
-        free(canonical);
-        if (!good) {
-          out->ok = false;
-          out->first_bad_seq = e.seq;
-        }
-        memcpy(expected_prev, e.hash, sizeof expected_prev);
-      }
-      memcpy(out->head, e.hash, sizeof out->head);
-      expected_seq = e.seq + 1;
+      st_audit_walk_step(&walk, out, &e);
       after = e.seq;
     }
     arena_free(&a);

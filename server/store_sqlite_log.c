@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "server/domain/audit_hash.h"
+#include "server/store_common.h"
 #include "server/store_sqlite_int.h"
 
 /* ---- holds ---- */
@@ -118,20 +119,6 @@ int sqlite_holds_list(struct store_conn *conn_, struct arena *a, const struct st
 
 /* ---- audit log ---- */
 
-/* The canonical text hashed for an entry (see audit_hash.h). Caller frees. */
-static char *audit_canonical(const struct st_audit_entry *e) {
-  json_error_t err;
-  json_t *details = json_loads(e->details ? e->details : "{}", JSON_DECODE_ANY, &err);
-  if (!details) details = json_string(e->details);
-  json_t *o = json_pack("{sI sI ss ss ss so* so}", "seq", (json_int_t)e->seq, "at", (json_int_t)e->at,
-                        "actor", e->actor, "action", e->action, "target", e->target, "account_id",
-                        e->account_id ? json_string(e->account_id) : json_null(), "details", details);
-  if (!o) return NULL;
-  char *text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-  json_decref(o);
-  return text;
-}
-
 int sqlite_audit_append(struct store_conn *conn_, struct st_audit_entry *e) {
   struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   sqlite3_stmt *st = st_prepare(c, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
@@ -147,10 +134,7 @@ int sqlite_audit_append(struct store_conn *conn_, struct st_audit_entry *e) {
     return st_fail(c, "reading the audit head");
   }
   sqlite3_reset(st);
-  char *canonical = audit_canonical(e);
-  if (!canonical) return st_fail(c, "encoding an audit entry");
-  pd_audit_hash(e->prev_hash, canonical, strlen(canonical), e->hash);
-  free(canonical);
+  if (!st_audit_seal(e)) return st_fail(c, "encoding an audit entry");
   st = st_prepare(c, "INSERT INTO audit (seq, at, actor, action, target, account_id, details, prev_hash, hash)"
                      " VALUES (?,?,?,?,?,?,?,?,?)");
   if (!st) return ST_ERROR;
@@ -208,36 +192,17 @@ int sqlite_audit_list(struct store_conn *conn_, struct arena *a, const struct st
 
 int sqlite_audit_verify(struct store_conn *conn_, struct st_audit_verify *out) {
   struct sqlite_conn *c = (struct sqlite_conn *)conn_;
-  memset(out, 0, sizeof *out);
-  out->ok = true;
-  memcpy(out->head, pd_audit_genesis, sizeof out->head);
+  struct st_audit_walk walk;
+  st_audit_walk_start(&walk, out);
   sqlite3_stmt *st = st_prepare(c, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY seq");
   if (!st) return ST_ERROR;
   struct arena a;
   arena_init(&a);
-  char expected_prev[65];
-  memcpy(expected_prev, pd_audit_genesis, sizeof expected_prev);
-  int64_t expected_seq = 1;
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     struct st_audit_entry e;
     read_audit(&a, st, &e);
-    out->entries++;
-    if (out->ok) {
-      char hash[65];
-      char *canonical = audit_canonical(&e);
-      if (canonical) pd_audit_hash(e.prev_hash, canonical, strlen(canonical), hash);
-      bool good = canonical && e.seq == expected_seq && strcmp(e.prev_hash, expected_prev) == 0 &&
-                  strcmp(hash, e.hash) == 0;
-      free(canonical);
-      if (!good) {
-        out->ok = false;
-        out->first_bad_seq = e.seq;
-      }
-      memcpy(expected_prev, e.hash, sizeof expected_prev);
-    }
-    memcpy(out->head, e.hash, sizeof out->head);
-    expected_seq = e.seq + 1;
+    st_audit_walk_step(&walk, out, &e);
     if (a.total > (1u << 20)) { /* keep memory flat over long logs */
       arena_free(&a);
       arena_init(&a);

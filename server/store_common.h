@@ -1,0 +1,31 @@
+/* What every store implementation shares, so that both stores hash, verify
+ * and merge alike (the audit chain must be one format whichever store wrote
+ * it). For store_*.c only; callers use store.h. */
+#ifndef PD_STORE_COMMON_H
+#define PD_STORE_COMMON_H
+
+#include "server/store.h"
+
+/* The canonical text hashed for an audit entry (see domain/audit_hash.h).
+ * NULL when out of memory. Caller frees. */
+char *st_audit_canonical(const struct st_audit_entry *e);
+
+/* Fills e->hash from e->prev_hash and the entry's canonical text. */
+bool st_audit_seal(struct st_audit_entry *e);
+
+/* Verifying the chain one entry at a time, in seq order. */
+struct st_audit_walk {
+  char expected_prev[65];
+  int64_t expected_seq;
+};
+void st_audit_walk_start(struct st_audit_walk *w, struct st_audit_verify *out);
+void st_audit_walk_step(struct st_audit_walk *w, struct st_audit_verify *out, const struct st_audit_entry *e);
+
+/* Account search: merges the e-mail-prefix matches and the name matches,
+ * both in e-mail order with at most limit + 1 rows each (the look-ahead row
+ * included), into one page in e-mail order without duplicates. */
+void st_accounts_merge(struct arena *a, const struct st_account *by_email, int n_email,
+                       const struct st_account *by_name, int n_name, int limit, struct st_account **items,
+                       int *n, bool *more);
+
+#endif
