@@ -9,6 +9,7 @@
 
 #include "screens/console.h"
 #include "screens/format.h"
+#include "screens/pages.h"
 #include "tui/table.h"
 
 enum { PAGE_SIZE = 100, PREFETCH_ROWS = 30 };
@@ -19,11 +20,7 @@ struct accounts {
   struct console *con;
   char query[256];
   struct fetch first, next;
-  struct pd_account_page **pages;
-  size_t n_pages;
-  struct pd_account **rows;
-  size_t n_rows;
-  char *next_cursor;
+  struct pd_pages list; /* pages of struct pd_account_page; rows are struct pd_account * */
   char etag[PD_ERROR_ETAG_MAX];
   bool loaded;
   bool prompt_open; /* the filter prompt points at this screen */
@@ -52,8 +49,11 @@ static void copy_utf8(char *dst, size_t size, const char *src) {
   dst[n] = '\0';
 }
 
+/* The loaded row i. */
+static struct pd_account *account_at(const struct accounts *a, size_t i) { return a->list.rows[i]; }
+
 static struct pd_account *row_at(struct accounts *a, size_t view_index) {
-  return view_index < a->n_view ? a->rows[a->view[view_index]] : NULL;
+  return view_index < a->n_view ? account_at(a, a->view[view_index]) : NULL;
 }
 
 static void format_row(void *ctx, size_t index, struct pd_table_row *out) {
@@ -95,14 +95,14 @@ static void rebuild_view(struct accounts *a) {
     snprintf(keep, sizeof keep, "%s", a->keep_id);
   else if (selected)
     snprintf(keep, sizeof keep, "%s", selected->id);
-  size_t *view = realloc(a->view, (a->n_rows + 1) * sizeof *view);
+  size_t *view = realloc(a->view, (a->list.n_rows + 1) * sizeof *view);
   if (!view) return;
   a->view = view;
   a->n_view = 0;
   size_t cursor = 0;
-  for (size_t i = 0; i < a->n_rows; i++) {
-    if (!row_matches(a->rows[i], a->filter)) continue;
-    if (keep[0] && strcmp(a->rows[i]->id, keep) == 0) cursor = a->n_view;
+  for (size_t i = 0; i < a->list.n_rows; i++) {
+    if (!row_matches(account_at(a, i), a->filter)) continue;
+    if (keep[0] && strcmp(account_at(a, i)->id, keep) == 0) cursor = a->n_view;
     a->view[a->n_view++] = i;
   }
   pd_table_set_count(a->table, a->n_view, false);
@@ -111,28 +111,10 @@ static void rebuild_view(struct accounts *a) {
   a->keep_id[0] = '\0';
 }
 
-static void free_pages(struct accounts *a) {
-  for (size_t i = 0; i < a->n_pages; i++) pd_account_page_free(a->pages[i]);
-  free(a->pages);
-  free(a->rows);
-  a->pages = NULL;
-  a->rows = NULL;
-  a->n_pages = a->n_rows = 0;
-}
+static void free_page(void *page) { pd_account_page_free(page); }
 
 static void add_page(struct accounts *a, struct pd_account_page *page) {
-  struct pd_account_page **pages = realloc(a->pages, (a->n_pages + 1) * sizeof *pages);
-  if (pages) a->pages = pages;
-  struct pd_account **rows = realloc(a->rows, (a->n_rows + page->count + 1) * sizeof *rows);
-  if (rows) a->rows = rows;
-  if (!pages || !rows) {
-    pd_account_page_free(page);
-    return;
-  }
-  a->pages[a->n_pages++] = page;
-  for (size_t i = 0; i < page->count; i++) a->rows[a->n_rows++] = &page->items[i];
-  free(a->next_cursor);
-  a->next_cursor = page->next_cursor ? strdup(page->next_cursor) : NULL;
+  pd_pages_append(&a->list, page, page->items, page->count, sizeof *page->items, page->next_cursor);
 }
 
 static void load_first(struct accounts *a, bool conditional) {
@@ -143,8 +125,8 @@ static void load_first(struct accounts *a, bool conditional) {
 }
 
 static void load_next(struct accounts *a) {
-  if (!a->next_cursor || fetch_pending(&a->next) || fetch_pending(&a->first)) return;
-  struct pd_account_query q = {.q = a->query[0] ? a->query : NULL, .limit = PAGE_SIZE, .cursor = a->next_cursor};
+  if (!a->list.next_cursor || fetch_pending(&a->next) || fetch_pending(&a->first)) return;
+  struct pd_account_query q = {.q = a->query[0] ? a->query : NULL, .limit = PAGE_SIZE, .cursor = a->list.next_cursor};
   fetch_started(&a->next, pd_list_accounts(a->con->client, &q, NULL, fetch_callback, &a->next));
 }
 
@@ -155,7 +137,7 @@ static void maybe_prefetch(struct accounts *a) {
 static void update_status_right(struct accounts *a) {
   char right[64];
   snprintf(right, sizeof right, "%zu/%zu%s", a->n_view ? pd_table_cursor(a->table) + 1 : 0, a->n_view,
-           a->next_cursor ? "+" : "");
+           a->list.next_cursor ? "+" : "");
   pd_app_set_status_right(a->con->app, right);
 }
 
@@ -202,7 +184,7 @@ static unsigned ac_data(struct pd_screen *s, struct pd_app *app, int kind, void 
     }
     const struct pd_account *sel = row_at(a, pd_table_cursor(a->table));
     if (sel && !a->keep_id[0]) snprintf(a->keep_id, sizeof a->keep_id, "%s", sel->id);
-    free_pages(a);
+    pd_pages_clear(&a->list);
     snprintf(a->etag, sizeof a->etag, "%s", r->etag);
     a->loaded = true;
     a->load_failed = false;
@@ -301,8 +283,7 @@ static void ac_destroy(struct pd_screen *s) {
   struct accounts *a = (struct accounts *)s;
   fetch_cancel(&a->first);
   fetch_cancel(&a->next);
-  free_pages(a);
-  free(a->next_cursor);
+  pd_pages_clear(&a->list);
   free(a->view);
   pd_table_free(a->table);
   free(a);
@@ -316,6 +297,7 @@ static const struct pd_screen_ops accounts_ops = {
 struct pd_screen *accounts_screen_new(struct console *con, const char *query) {
   struct accounts *a = calloc(1, sizeof *a);
   if (!a) return NULL;
+  pd_pages_init(&a->list, free_page);
   a->base.ops = &accounts_ops;
   a->base.hints = hints;
   a->con = con;

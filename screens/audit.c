@@ -12,6 +12,7 @@
 #include "screens/console.h"
 #include "screens/format.h"
 #include "screens/report.h"
+#include "screens/pages.h"
 #include "tui/table.h"
 
 enum { PAGE_SIZE = 200, PREFETCH_ROWS = 40 };
@@ -23,11 +24,7 @@ struct audit {
   /* server-side filters; "" = none */
   char actor[PD_ID_MAX + 1], action[PD_ID_MAX + 1], account_id[PD_ID_MAX + 1];
   struct fetch first, next, verify;
-  struct pd_audit_page **pages;
-  size_t n_pages;
-  struct pd_audit_entry **rows;
-  size_t n_rows;
-  char *next_cursor;
+  struct pd_pages list; /* pages of struct pd_audit_page; rows are struct pd_audit_entry * */
   char etag[PD_ERROR_ETAG_MAX];
   bool loaded;
   int64_t keep_seq; /* re-select this entry after a reload; 0: the selected one */
@@ -58,8 +55,11 @@ static const struct pd_table_column columns_narrow[] = {
   {"Details", 8, 0, 4, 0},
 };
 
+/* The loaded row i. */
+static struct pd_audit_entry *entry_at(const struct audit *a, size_t i) { return a->list.rows[i]; }
+
 static struct pd_audit_entry *row_at(struct audit *a, size_t view_index) {
-  return view_index < a->n_view ? a->rows[a->view[view_index]] : NULL;
+  return view_index < a->n_view ? entry_at(a, a->view[view_index]) : NULL;
 }
 
 static void format_row(void *ctx, size_t index, struct pd_table_row *out) {
@@ -101,14 +101,14 @@ static const struct pd_table_ops table_ops = {format_row, match_row};
 static void rebuild_view(struct audit *a) {
   const struct pd_audit_entry *selected = row_at(a, pd_table_cursor(a->table));
   int64_t keep = a->keep_seq ? a->keep_seq : selected ? selected->seq : 0;
-  size_t *view = realloc(a->view, (a->n_rows + 1) * sizeof *view);
+  size_t *view = realloc(a->view, (a->list.n_rows + 1) * sizeof *view);
   if (!view) return;
   a->view = view;
   a->n_view = 0;
   size_t cursor = 0;
-  for (size_t i = 0; i < a->n_rows; i++) {
-    if (!row_matches(a->rows[i], a->filter)) continue;
-    if (keep && a->rows[i]->seq == keep) cursor = a->n_view;
+  for (size_t i = 0; i < a->list.n_rows; i++) {
+    if (!row_matches(entry_at(a, i), a->filter)) continue;
+    if (keep && entry_at(a, i)->seq == keep) cursor = a->n_view;
     a->view[a->n_view++] = i;
   }
   pd_table_set_count(a->table, a->n_view, false);
@@ -118,28 +118,10 @@ static void rebuild_view(struct audit *a) {
   a->keep_seq = 0;
 }
 
-static void free_pages(struct audit *a) {
-  for (size_t i = 0; i < a->n_pages; i++) pd_audit_page_free(a->pages[i]);
-  free(a->pages);
-  free(a->rows);
-  a->pages = NULL;
-  a->rows = NULL;
-  a->n_pages = a->n_rows = 0;
-}
+static void free_page(void *page) { pd_audit_page_free(page); }
 
 static void add_page(struct audit *a, struct pd_audit_page *page) {
-  struct pd_audit_page **pages = realloc(a->pages, (a->n_pages + 1) * sizeof *pages);
-  if (pages) a->pages = pages;
-  struct pd_audit_entry **rows = realloc(a->rows, (a->n_rows + page->count + 1) * sizeof *rows);
-  if (rows) a->rows = rows;
-  if (!pages || !rows) {
-    pd_audit_page_free(page);
-    return;
-  }
-  a->pages[a->n_pages++] = page;
-  for (size_t i = 0; i < page->count; i++) a->rows[a->n_rows++] = &page->items[i];
-  free(a->next_cursor);
-  a->next_cursor = page->next_cursor ? strdup(page->next_cursor) : NULL;
+  pd_pages_append(&a->list, page, page->items, page->count, sizeof *page->items, page->next_cursor);
 }
 
 /* A reloaded first page while more is loaded: the log only grows (entries
@@ -147,21 +129,13 @@ static void add_page(struct audit *a, struct pd_audit_page *page) {
  * and whatever was scrolled to stays loaded. Returns false (nothing taken)
  * when the page does not reach the loaded entries: then it replaces them. */
 static bool prepend_newer(struct audit *a, struct pd_audit_page *page) {
-  if (!a->n_rows) return false;
-  int64_t top = a->rows[0]->seq;
+  if (!a->list.n_rows) return false;
+  int64_t top = entry_at(a, 0)->seq;
   size_t k = 0;
   while (k < page->count && page->items[k].seq > top) k++;
   if (k == page->count || page->items[k].seq != top) return false;
-  struct pd_audit_page **pages = realloc(a->pages, (a->n_pages + 1) * sizeof *pages);
-  if (pages) a->pages = pages;
-  struct pd_audit_entry **rows = realloc(a->rows, (a->n_rows + k + 1) * sizeof *rows);
-  if (rows) a->rows = rows;
-  if (!pages || !rows) return false;
-  memmove(a->rows + k, a->rows, a->n_rows * sizeof *a->rows);
-  for (size_t i = 0; i < k; i++) a->rows[i] = &page->items[i];
-  a->n_rows += k;
-  a->pages[a->n_pages++] = page; /* owned for its first k items; the cursor stays the old one */
-  return true;
+  /* owned for its first k items; the cursor stays the old one */
+  return pd_pages_prepend(&a->list, page, page->items, k, sizeof *page->items);
 }
 
 static void fill_query(const struct audit *a, struct pd_audit_query *q) {
@@ -181,10 +155,10 @@ static void load_first(struct audit *a, bool conditional) {
 }
 
 static void load_next(struct audit *a) {
-  if (!a->next_cursor || fetch_pending(&a->next) || fetch_pending(&a->first)) return;
+  if (!a->list.next_cursor || fetch_pending(&a->next) || fetch_pending(&a->first)) return;
   struct pd_audit_query q;
   fill_query(a, &q);
-  q.cursor = a->next_cursor;
+  q.cursor = a->list.next_cursor;
   fetch_started(&a->next, pd_list_audit(a->con->client, &q, NULL, fetch_callback, &a->next));
 }
 
@@ -195,7 +169,7 @@ static void maybe_prefetch(struct audit *a) {
 static void update_status_right(struct audit *a) {
   char right[64];
   snprintf(right, sizeof right, "%zu/%zu%s", a->n_view ? pd_table_cursor(a->table) + 1 : 0, a->n_view,
-           a->next_cursor ? "+" : "");
+           a->list.next_cursor ? "+" : "");
   pd_app_set_status_right(a->con->app, right);
 }
 
@@ -226,9 +200,7 @@ static void refilter(struct audit *a) {
   set_title(a);
   a->etag[0] = '\0';
   a->loaded = false;
-  free_pages(a);
-  free(a->next_cursor);
-  a->next_cursor = NULL;
+  pd_pages_clear(&a->list);
   a->n_view = 0;
   pd_table_set_count(a->table, 0, false);
   pd_table_set_cursor(a->table, 0);
@@ -385,7 +357,7 @@ static unsigned au_data(struct pd_screen *s, struct pd_app *app, int kind, void 
     if (a->loaded && prepend_newer(a, page)) {
       page = NULL;
     } else {
-      free_pages(a);
+      pd_pages_clear(&a->list);
       a->loaded = true;
     }
   }
@@ -500,8 +472,7 @@ static void au_destroy(struct pd_screen *s) {
   fetch_cancel(&a->first);
   fetch_cancel(&a->next);
   fetch_cancel(&a->verify);
-  free_pages(a);
-  free(a->next_cursor);
+  pd_pages_clear(&a->list);
   free(a->view);
   pd_table_free(a->wide_table);
   pd_table_free(a->narrow_table);
@@ -517,6 +488,7 @@ struct pd_screen *audit_screen_new(struct console *con, const char *account_id, 
                                    const char *action) {
   struct audit *a = calloc(1, sizeof *a);
   if (!a) return NULL;
+  pd_pages_init(&a->list, free_page);
   a->base.ops = &audit_ops;
   a->base.hints = "Enter entry  o open  a/t/c filter  x clear  V verify  / find  ? help";
   a->con = con;

@@ -11,6 +11,7 @@
 #include "screens/console.h"
 #include "screens/format.h"
 #include "screens/picker.h"
+#include "screens/pages.h"
 #include "tui/table.h"
 #include "tui/tabs.h"
 
@@ -30,11 +31,7 @@ struct holds_screen {
   int tab;
   struct fetch first, next;
   struct write_op write;
-  struct pd_hold_page **pages;
-  size_t n_pages;
-  struct pd_hold **rows;
-  size_t n_rows;
-  char *next_cursor;
+  struct pd_pages list; /* pages of struct pd_hold_page; rows are struct pd_hold * */
   char etag[PD_ERROR_ETAG_MAX];
   bool loaded;
   char filter[128];
@@ -65,8 +62,11 @@ static const struct pd_table_column columns_one[] = {
   {"Released", 20, 30, 1, 0},
 };
 
+/* The loaded row i. */
+static struct pd_hold *hold_at(const struct holds_screen *hs, size_t i) { return hs->list.rows[i]; }
+
 static struct pd_hold *row_at(struct holds_screen *hs, size_t view_index) {
-  return view_index < hs->n_view ? hs->rows[hs->view[view_index]] : NULL;
+  return view_index < hs->n_view ? hold_at(hs, hs->view[view_index]) : NULL;
 }
 
 static size_t utf8_chars(const char *s) {
@@ -135,14 +135,14 @@ static void rebuild_view(struct holds_screen *hs) {
     snprintf(keep, sizeof keep, "%s", hs->keep_id);
   else if (selected)
     snprintf(keep, sizeof keep, "%s", selected->id);
-  size_t *view = realloc(hs->view, (hs->n_rows + 1) * sizeof *view);
+  size_t *view = realloc(hs->view, (hs->list.n_rows + 1) * sizeof *view);
   if (!view) return;
   hs->view = view;
   hs->n_view = 0;
   size_t cursor = 0;
-  for (size_t i = 0; i < hs->n_rows; i++) {
-    if (!row_matches(hs->rows[i], hs->filter)) continue;
-    if (keep[0] && strcmp(hs->rows[i]->id, keep) == 0) cursor = hs->n_view;
+  for (size_t i = 0; i < hs->list.n_rows; i++) {
+    if (!row_matches(hold_at(hs, i), hs->filter)) continue;
+    if (keep[0] && strcmp(hold_at(hs, i)->id, keep) == 0) cursor = hs->n_view;
     hs->view[hs->n_view++] = i;
   }
   pd_table_set_count(hs->table, hs->n_view, false);
@@ -151,28 +151,10 @@ static void rebuild_view(struct holds_screen *hs) {
   hs->keep_id[0] = '\0';
 }
 
-static void free_pages(struct holds_screen *hs) {
-  for (size_t i = 0; i < hs->n_pages; i++) pd_hold_page_free(hs->pages[i]);
-  free(hs->pages);
-  free(hs->rows);
-  hs->pages = NULL;
-  hs->rows = NULL;
-  hs->n_pages = hs->n_rows = 0;
-}
+static void free_page(void *page) { pd_hold_page_free(page); }
 
 static void add_page(struct holds_screen *hs, struct pd_hold_page *page) {
-  struct pd_hold_page **pages = realloc(hs->pages, (hs->n_pages + 1) * sizeof *pages);
-  if (pages) hs->pages = pages;
-  struct pd_hold **rows = realloc(hs->rows, (hs->n_rows + page->count + 1) * sizeof *rows);
-  if (rows) hs->rows = rows;
-  if (!pages || !rows) {
-    pd_hold_page_free(page);
-    return;
-  }
-  hs->pages[hs->n_pages++] = page;
-  for (size_t i = 0; i < page->count; i++) hs->rows[hs->n_rows++] = &page->items[i];
-  free(hs->next_cursor);
-  hs->next_cursor = page->next_cursor ? strdup(page->next_cursor) : NULL;
+  pd_pages_append(&hs->list, page, page->items, page->count, sizeof *page->items, page->next_cursor);
 }
 
 static void fill_query(const struct holds_screen *hs, struct pd_hold_query *q, const char *cursor) {
@@ -192,16 +174,16 @@ static void load_first(struct holds_screen *hs, bool conditional) {
 }
 
 static void load_next(struct holds_screen *hs) {
-  if (!hs->next_cursor || fetch_pending(&hs->next) || fetch_pending(&hs->first)) return;
+  if (!hs->list.next_cursor || fetch_pending(&hs->next) || fetch_pending(&hs->first)) return;
   struct pd_hold_query q;
-  fill_query(hs, &q, hs->next_cursor);
+  fill_query(hs, &q, hs->list.next_cursor);
   fetch_started(&hs->next, pd_list_holds(hs->con->client, &q, NULL, fetch_callback, &hs->next));
 }
 
 static void update_status_right(struct holds_screen *hs) {
   char right[64];
   snprintf(right, sizeof right, "%zu/%zu%s", hs->n_view ? pd_table_cursor(hs->table) + 1 : 0, hs->n_view,
-           hs->next_cursor ? "+" : "");
+           hs->list.next_cursor ? "+" : "");
   pd_app_set_status_right(hs->con->app, right);
 }
 
@@ -330,7 +312,7 @@ static unsigned hs_data(struct pd_screen *s, struct pd_app *app, int kind, void 
   if (kind == KIND_FIRST_PAGE) {
     const struct pd_hold *sel = row_at(hs, pd_table_cursor(hs->table));
     if (sel && !hs->keep_id[0]) snprintf(hs->keep_id, sizeof hs->keep_id, "%s", sel->id);
-    free_pages(hs);
+    pd_pages_clear(&hs->list);
     snprintf(hs->etag, sizeof hs->etag, "%s", r->etag);
     hs->loaded = true;
     hs->load_failed = false;
@@ -383,9 +365,7 @@ static unsigned hs_key(struct pd_screen *s, struct pd_app *app, pd_key key, enum
     hs->etag[0] = '\0';
     hs->loaded = false;
     hs->n_view = 0; /* the view points into the pages */
-    free_pages(hs);
-    free(hs->next_cursor);
-    hs->next_cursor = NULL;
+    pd_pages_clear(&hs->list);
     pd_table_set_count(hs->table, 0, false);
     load_first(hs, false);
     update_status_right(hs);
@@ -448,8 +428,7 @@ static void hs_destroy(struct pd_screen *s) {
   fetch_cancel(&hs->first);
   fetch_cancel(&hs->next);
   write_free(&hs->write);
-  free_pages(hs);
-  free(hs->next_cursor);
+  pd_pages_clear(&hs->list);
   free(hs->view);
   pd_table_free(hs->table);
   free(hs);
@@ -463,6 +442,7 @@ static const struct pd_screen_ops holds_ops = {
 struct pd_screen *holds_screen_new(struct console *con, const char *account_id) {
   struct holds_screen *hs = calloc(1, sizeof *hs);
   if (!hs) return NULL;
+  pd_pages_init(&hs->list, free_page);
   hs->base.ops = &holds_ops;
   hs->base.hints = console_is_supervisor(con) ? hints_sup : hints_read; /* the app copies them before enter() */
   hs->con = con;

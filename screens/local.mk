@@ -10,6 +10,7 @@ libpdscreens_a_SOURCES = \
 	screens/format.c screens/format.h \
 	screens/report.c screens/report.h \
 	screens/bulk.c screens/bulk.h \
+	screens/pages.c screens/pages.h \
 	screens/queue.c \
 	screens/request.c screens/request_view.c screens/request_view.h \
 	screens/dashboard.c \

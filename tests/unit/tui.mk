@@ -62,3 +62,11 @@ tests_unit_test_tui_script_LDADD = $(TUI_TEST_LDADD)
 tests_unit_test_tui_app_SOURCES = tests/unit/test_tui_app.c
 tests_unit_test_tui_app_CFLAGS = $(TUI_TEST_CFLAGS)
 tests_unit_test_tui_app_LDADD = $(TUI_TEST_LDADD)
+
+# screens/pages.c (the list screens' page-by-page lists) has no dependency:
+# tested on its own here.
+check_PROGRAMS += tests/unit/test_screens_pages
+TESTS += tests/unit/test_screens_pages
+tests_unit_test_screens_pages_SOURCES = tests/unit/test_screens_pages.c screens/pages.c
+tests_unit_test_screens_pages_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_screens_pages_LDADD = $(CMOCKA_LIBS)
