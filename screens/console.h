@@ -125,7 +125,8 @@ struct pd_screen *queue_screen_new(struct console *con, enum queue_preset preset
 /* Requests of one account (no preset). */
 struct pd_screen *queue_screen_new_for_account(struct console *con, const char *account_id, const char *label);
 struct pd_screen *request_screen_new(struct console *con, const char *id);
-struct pd_screen *erasure_screen_new(struct console *con, const char *request_id, int64_t request_version);
+struct pd_screen *erasure_screen_new(struct console *con, const char *request_id, const struct pd_request *known,
+                                     const char *known_etag);
 struct pd_screen *accounts_screen_new(struct console *con, const char *query);
 struct pd_screen *account_screen_new(struct console *con, const char *id);
 struct pd_screen *inventory_screen_new(struct console *con, const char *account_id, const char *label);

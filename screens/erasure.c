@@ -3,9 +3,11 @@
  * Shows the plan (GET /v1/requests/{id}/erasure-preview): what will be
  * erased, what will be kept and why in words, the account's status
  * afterwards, and when holds cover everything a red explanation that
- * nothing can be erased. The request itself is always fetched too, so the
- * screen knows its status, version and identity check and refuses locally
- * (with the reason) what the backend would refuse.
+ * nothing can be erased. The screen also knows the request's status, version
+ * and identity check, and refuses locally (with the reason) what the backend
+ * would refuse: from the request screen that opened it (which has just
+ * fetched or revalidated it), so opening the plan costs one round trip
+ * (issue 6); r reloads both, and a stale version is a 412 that reloads.
  *
  * d asks for the account's e-mail address (typed, case-insensitive), then
  * sends POST /complete {confirm} with If-Match and one idempotency intent:
@@ -36,6 +38,7 @@ struct erasure {
   struct fetch f_preview, f_request, f_holds;
   struct write_op write;
   bool erased_here; /* this screen did the erasure (or the server replayed it) */
+  bool req_from_opener; /* req came with the screen: the first load skips it */
   char load_error[PD_ERROR_DETAIL_MAX + 64]; /* why the plan could not be loaded, while there is none */
   struct pd_detail *detail;
 };
@@ -272,8 +275,11 @@ static void load_holds(struct erasure *e) {
 }
 
 static void load(struct erasure *e, bool conditional) {
-  fetch_started(&e->f_request, pd_get_request(e->con->client, e->id, conditional && e->req_etag[0] ? e->req_etag : NULL,
-                                              fetch_callback, &e->f_request));
+  if (!e->req_from_opener)
+    fetch_started(&e->f_request, pd_get_request(e->con->client, e->id,
+                                                conditional && e->req_etag[0] ? e->req_etag : NULL, fetch_callback,
+                                                &e->f_request));
+  e->req_from_opener = false;
   if (is_done(e)) return; /* the plan of an erasure that is done has nothing left to say */
   fetch_started(&e->f_preview,
                 pd_get_erasure_preview(e->con->client, e->id,
@@ -484,11 +490,31 @@ static const struct pd_screen_ops erasure_ops = {
   .destroy = e_destroy,
 };
 
-/* request_version < 0: opened to look (E on the request); d still works,
- * with the version of the request as fetched here. Either way the screen
- * uses the version it fetched alongside the plan it shows. */
-struct pd_screen *erasure_screen_new(struct console *con, const char *request_id, int64_t request_version) {
-  (void)request_version;
+/* What the screen reads of an open request, copied from the opener's. */
+static struct pd_request *known_copy(const struct pd_request *r) {
+  struct pd_request *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->id = strdup(r->id);
+  c->identity_method = r->identity_method ? strdup(r->identity_method) : NULL;
+  if (!c->id || (r->identity_method && !c->identity_method)) {
+    pd_request_free(c);
+    return NULL;
+  }
+  c->type = r->type;
+  c->regime = r->regime;
+  c->status = r->status;
+  c->priority = r->priority;
+  c->identity_verified = r->identity_verified;
+  c->version = r->version;
+  c->status_since = r->status_since;
+  c->acknowledged_at = c->ack_due_at = PD_TIME_NONE;
+  return c;
+}
+
+/* known: the request as the opener has it (NULL: fetched here), with its
+ * ETag; an open request's copy saves a round trip. */
+struct pd_screen *erasure_screen_new(struct console *con, const char *request_id, const struct pd_request *known,
+                                     const char *known_etag) {
   struct erasure *e = calloc(1, sizeof *e);
   if (!e) return NULL;
   e->base.ops = &erasure_ops;
@@ -505,6 +531,11 @@ struct pd_screen *erasure_screen_new(struct console *con, const char *request_id
   if (!e->detail) {
     free(e);
     return NULL;
+  }
+  if (known && known->id && strcmp(known->id, e->id) == 0 && pd_status_is_open(known->status) &&
+      (e->req = known_copy(known)) != NULL) {
+    e->req_from_opener = true;
+    snprintf(e->req_etag, sizeof e->req_etag, "%s", known_etag ? known_etag : "");
   }
   rebuild(e);
   return &e->base;

@@ -8,16 +8,20 @@ static int64_t utc_day(int64_t t) { return t >= 0 ? t / 86400 : -((-t + 86399) /
 int64_t days_left(int64_t due, int64_t now) { return utc_day(due) - utc_day(now); }
 
 void fmt_due(char *buf, size_t size, const struct pd_request *r, int64_t now) {
-  if (r->status == PD_ST_COMPLETED) {
+  fmt_due_of(buf, size, r->status, r->due_at, now);
+}
+
+void fmt_due_of(char *buf, size_t size, enum pd_status status, int64_t due_at, int64_t now) {
+  if (status == PD_ST_COMPLETED) {
     snprintf(buf, size, "done");
     return;
   }
-  if (r->status == PD_ST_REJECTED) {
+  if (status == PD_ST_REJECTED) {
     snprintf(buf, size, "rejected");
     return;
   }
-  int64_t d = days_left(r->due_at, now);
-  if (now > r->due_at) {
+  int64_t d = days_left(due_at, now);
+  if (now > due_at) {
     snprintf(buf, size, "overdue %lldd", (long long)(d < 0 ? -d : 0));
   } else if (d == 0) {
     snprintf(buf, size, "due today");
@@ -27,9 +31,13 @@ void fmt_due(char *buf, size_t size, const struct pd_request *r, int64_t now) {
 }
 
 enum pd_style request_style(const struct pd_request *r, int64_t now) {
-  if (!pd_status_is_open(r->status)) return PD_STYLE_DIM;
-  int64_t d = days_left(r->due_at, now);
-  if (now > r->due_at || d <= 0) return PD_STYLE_URGENT;
+  return due_style(r->status, r->due_at, now);
+}
+
+enum pd_style due_style(enum pd_status status, int64_t due_at, int64_t now) {
+  if (!pd_status_is_open(status)) return PD_STYLE_DIM;
+  int64_t d = days_left(due_at, now);
+  if (now > due_at || d <= 0) return PD_STYLE_URGENT;
   if (d <= 3) return PD_STYLE_DUE_SOON;
   return PD_STYLE_NORMAL;
 }

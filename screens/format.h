@@ -17,6 +17,9 @@ int64_t days_left(int64_t due, int64_t now);
 void fmt_due(char *buf, size_t size, const struct pd_request *r, int64_t now);
 /* Style of a request row: urgent (overdue or due today), due soon (<= 3 days), dim (closed). */
 enum pd_style request_style(const struct pd_request *r, int64_t now);
+/* The same two from the status and due date alone (the queue keeps only those). */
+void fmt_due_of(char *buf, size_t size, enum pd_status status, int64_t due_at, int64_t now);
+enum pd_style due_style(enum pd_status status, int64_t due_at, int64_t now);
 /* "now", "45m", "5h", "3d", "7w", "2y" since t. */
 void fmt_age(char *buf, size_t size, int64_t t, int64_t now);
 /* "2026-11-29 16:43" UTC, or "-" for PD_TIME_NONE. */

@@ -195,7 +195,7 @@ static void start_complete(struct request_screen *rs) {
   const struct pd_request *r = rs->req;
   if (!completion_possible(rs)) return;
   if (r->type == PD_TYPE_ERASURE) {
-    pd_app_push(rs->con->app, erasure_screen_new(rs->con, rs->id, r->version));
+    pd_app_push(rs->con->app, erasure_screen_new(rs->con, rs->id, r, rs->etag));
     return;
   }
   char message[512];
@@ -343,7 +343,7 @@ static unsigned rs_key(struct pd_screen *s, struct pd_app *app, pd_key key, enum
       pd_app_message(app, PD_MSG_ERROR, "Only erasure requests have an erasure plan");
       return PD_REDRAW_STATUS;
     }
-    pd_app_push(app, erasure_screen_new(rs->con, rs->id, -1));
+    pd_app_push(app, erasure_screen_new(rs->con, rs->id, r, rs->etag));
     return PD_OK;
   case PD_ACT_REQ_SAVE_EXPORT: start_save_export(rs); return PD_REDRAW_STATUS;
   default: break;

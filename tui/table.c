@@ -166,6 +166,35 @@ void pd_table_set_count(struct pd_table *t, size_t count, bool keep_marks)
   scroll_to_cursor(t);
 }
 
+void pd_table_grow(struct pd_table *t, size_t count)
+{
+  size_t vis = t->vis > 0 ? (size_t)t->vis : 1, old = t->count;
+
+  if (count <= old)
+    return;
+  if (t->marks) {
+    unsigned char *m = realloc(t->marks, (count + 7) / 8);
+
+    if (m == NULL) { /* keep the rows, lose the marks rather than the data */
+      free(t->marks);
+      t->nmarked = 0;
+      m = calloc((count + 7) / 8, 1);
+    } else {
+      size_t i;
+
+      memset(m + (old + 7) / 8, 0, (count + 7) / 8 - (old + 7) / 8);
+      for (i = old; i % 8 != 0; i++) /* bits a shrink left behind */
+        m[i / 8] &= (unsigned char)~(1u << (i % 8));
+    }
+    t->marks = m;
+  } else {
+    t->marks = calloc((count + 7) / 8, 1);
+  }
+  t->count = count;
+  if (old < t->top + vis) /* new rows show (or the blank rows below the data change) */
+    t->full = true;
+}
+
 size_t pd_table_count(const struct pd_table *t)
 {
   return t->count;

@@ -82,6 +82,11 @@ void pd_table_free(struct pd_table *t);
  * or smaller). The next draw repaints. */
 void pd_table_set_count(struct pd_table *t, size_t count, bool keep_marks);
 size_t pd_table_count(const struct pd_table *t);
+/* More rows at the end (a page arrived, a lazy filter found more matches):
+ * the cursor and the marks stay, and the next draw repaints only when rows
+ * appear inside the visible window, so growing below it costs nothing.
+ * A count not larger than the current one is ignored. */
+void pd_table_grow(struct pd_table *t, size_t count);
 
 size_t pd_table_cursor(const struct pd_table *t);
 /* Moves the selection (clamped) and scrolls so it stays visible. */

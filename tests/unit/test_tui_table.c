@@ -221,6 +221,46 @@ static void test_one_row_move_touches_two_lines(void **state)
   pd_table_free(t);
 }
 
+/* Rows arriving below the visible window (a page loaded, a lazy filter
+ * finding more matches) keep the cursor and the marks and repaint nothing;
+ * rows arriving inside it repaint. */
+static void test_grow(void **state)
+{
+  struct pd_table *t = pd_table_new(cols, 3, PD_TABLE_HEADER | PD_TABLE_MARKS, &ops, NULL);
+
+  (void)state;
+  pd_table_set_count(t, 100, false);
+  pd_table_set_cursor(t, 7);
+  pd_table_set_mark(t, 3, true);
+  pd_table_set_mark(t, 99, true);
+  pd_table_draw(t, stdscr, full_rect(), true);
+  nformatted = 0;
+  pd_table_grow(t, 100000);
+  assert_int_equal(pd_table_count(t), 100000);
+  assert_int_equal(pd_table_cursor(t), 7);
+  assert_true(pd_table_is_marked(t, 3));
+  assert_true(pd_table_is_marked(t, 99));
+  assert_false(pd_table_is_marked(t, 100));
+  assert_int_equal(pd_table_marked_count(t), 2);
+  pd_table_draw(t, stdscr, full_rect(), false);
+  assert_int_equal(nformatted, 0); /* nothing on screen changed */
+  pd_table_grow(t, 50); /* never shrinks */
+  assert_int_equal(pd_table_count(t), 100000);
+  pd_table_set_mark(t, 99999, true);
+  assert_int_equal(pd_table_marked_count(t), 3);
+  pd_table_free(t);
+
+  /* a short table: the new rows show */
+  t = pd_table_new(cols, 3, PD_TABLE_HEADER | PD_TABLE_MARKS, &ops, NULL);
+  pd_table_set_count(t, 5, false);
+  pd_table_draw(t, stdscr, full_rect(), true);
+  nformatted = 0;
+  pd_table_grow(t, 8);
+  pd_table_draw(t, stdscr, full_rect(), false);
+  assert_int_equal(nformatted, 8);
+  pd_table_free(t);
+}
+
 static void test_scroll_keeps_cursor_visible(void **state)
 {
   struct pd_table *t = pd_table_new(cols, 3, PD_TABLE_HEADER, &ops, NULL);
@@ -363,6 +403,7 @@ int main(void)
     cmocka_unit_test(test_virtual_scrolling_100k),
     cmocka_unit_test(test_one_row_move_touches_two_lines),
     cmocka_unit_test(test_scroll_keeps_cursor_visible),
+    cmocka_unit_test(test_grow),
     cmocka_unit_test(test_marks),
     cmocka_unit_test(test_search_and_highlight),
     cmocka_unit_test(test_layout),
