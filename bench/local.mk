@@ -43,7 +43,7 @@ EXTRA_DIST += docs/PERFORMANCE.md
 # store, and throughput with one versus three privdeskd instances on one
 # PostgreSQL database (bench/load --store postgresql --instances N).
 #   bench/pg.sh   (see bench/RESULTS-pg.md)
-EXTRA_DIST += bench/pg.sh
+EXTRA_DIST += bench/pg.sh bench/RESULTS-pg.md
 
 # The console: CPU instructions per keystroke (callgrind, headless), bytes to
 # the terminal at a real pty (bench/ptybytes, beside less), start-up time,

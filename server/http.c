@@ -256,11 +256,13 @@ static bool authenticate(struct req *r, const char *auth) {
 
 /* ---- responses ---- */
 
+/* A 128-bit BLAKE2b of the body: a fingerprint, not a secret, and libsodium's
+ * BLAKE2b is several times faster than its SHA-256 on a 30 KB queue page. */
 static void content_etag(const char *body, size_t len, char out[80]) {
-  unsigned char h[32];
-  crypto_hash_sha256(h, (const unsigned char *)body, len);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, h, 16);
+  unsigned char h[16];
+  crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
   snprintf(out, 80, "\"c-%s\"", hex);
 }
 

@@ -70,3 +70,32 @@ void st_accounts_merge(struct arena *a, const struct st_account *by_email, int n
   *more = k > limit;
   *n = k > limit ? limit : k;
 }
+
+void st_sql_add(struct st_sql_buf *b, const char *s) {
+  size_t n = strlen(s);
+  if (b->len + n + 1 > sizeof b->text) {
+    b->overflow = true;
+    return;
+  }
+  memcpy(b->text + b->len, s, n + 1);
+  b->len += n;
+}
+
+void st_sql_in_list(struct st_sql_buf *b, const char *column, unsigned mask, int count, const char *(*name)(int)) {
+  st_sql_add(b, " AND ");
+  st_sql_add(b, column);
+  st_sql_add(b, " IN (");
+  bool first = true;
+  for (int i = 0; i < count; i++) {
+    if (!(mask & (1u << i))) continue;
+    if (!first) st_sql_add(b, ",");
+    st_sql_add(b, "'");
+    st_sql_add(b, name(i)); /* names come from the vocabulary, never from input */
+    st_sql_add(b, "'");
+    first = false;
+  }
+  st_sql_add(b, ")");
+}
+
+const char *st_status_name(int i) { return pd_status_name((enum pd_status)i); }
+const char *st_type_name(int i) { return pd_request_type_name((enum pd_request_type)i); }

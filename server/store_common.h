@@ -28,4 +28,18 @@ void st_accounts_merge(struct arena *a, const struct st_account *by_email, int n
                        const struct st_account *by_name, int n_name, int limit, struct st_account **items,
                        int *n, bool *more);
 
+/* SQL text built from pieces (the queue's query): never from input, only
+ * from the vocabulary and fixed clauses; parameters are bound. */
+struct st_sql_buf {
+  char text[8192];
+  size_t len;
+  bool overflow; /* a piece did not fit: the text is not to be run */
+};
+void st_sql_add(struct st_sql_buf *b, const char *s);
+/* " AND column IN ('a','b')" from the bits of mask, named by name(i). */
+void st_sql_in_list(struct st_sql_buf *b, const char *column, unsigned mask, int count, const char *(*name)(int));
+/* The vocabulary's names by number, for st_sql_in_list. */
+const char *st_status_name(int i);
+const char *st_type_name(int i);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "server/domain/dates.h"
+#include "server/store_common.h"
 #include "server/store_pg_int.h"
 
 #define REQUEST_COLUMNS                                                                              \
@@ -151,50 +152,16 @@ int pg_requests_touch_account(struct store_conn *conn_, int64_t account_rowid, i
 
 /* ---- the queue ---- */
 
-struct sql_buf {
-  char text[2048];
-  size_t len;
-  bool overflow;
-};
-
-static void sql_add(struct sql_buf *b, const char *s) {
-  size_t n = strlen(s);
-  if (b->len + n + 1 > sizeof b->text) {
-    b->overflow = true;
-    return;
-  }
-  memcpy(b->text + b->len, s, n + 1);
-  b->len += n;
-}
-
 /* Appends a clause whose "$" is replaced by the next parameter's number. */
-static void sql_param(struct sql_buf *b, struct pg_params *p, const char *clause) {
+static void sql_param(struct st_sql_buf *b, struct pg_params *p, const char *clause) {
   char num[8];
   snprintf(num, sizeof num, "$%d", p->n); /* the parameter was just added: it is number n */
   const char *d = strchr(clause, '$');
   char tmp[256];
   snprintf(tmp, sizeof tmp, "%.*s%s%s", (int)(d - clause), clause, num, d + 1);
-  sql_add(b, tmp);
+  st_sql_add(b, tmp);
 }
 
-static void sql_in_list(struct sql_buf *b, const char *column, unsigned mask, int count, const char *(*name)(int)) {
-  sql_add(b, " AND ");
-  sql_add(b, column);
-  sql_add(b, " IN (");
-  bool first = true;
-  for (int i = 0; i < count; i++) {
-    if (!(mask & (1u << i))) continue;
-    if (!first) sql_add(b, ",");
-    sql_add(b, "'");
-    sql_add(b, name(i)); /* names come from the vocabulary, never from input */
-    sql_add(b, "'");
-    first = false;
-  }
-  sql_add(b, ")");
-}
-
-static const char *status_name_int(int i) { return pd_status_name((enum pd_status)i); }
-static const char *type_name_int(int i) { return pd_request_type_name((enum pd_request_type)i); }
 
 static bool mask_is_open_set(unsigned mask) {
   unsigned open = 0;
@@ -206,19 +173,19 @@ static bool mask_is_open_set(unsigned mask) {
 int pg_requests_list(struct store_conn *conn_, struct arena *a, const struct st_request_query *q,
                      struct st_request **items, int *n, bool *more) {
   struct pg_conn *c = pg_conn_of(conn_);
-  struct sql_buf b = {.len = 0};
+  struct st_sql_buf b = {.len = 0};
   struct pg_params p = {0};
   char hi[513];
-  sql_add(&b, "SELECT " REQUEST_COLUMNS " FROM requests r JOIN accounts a ON a.pk = r.account_pk WHERE true");
+  st_sql_add(&b, "SELECT " REQUEST_COLUMNS " FROM requests r JOIN accounts a ON a.pk = r.account_pk WHERE true");
   if (q->status_mask) {
     if (mask_is_open_set(q->status_mask))
-      sql_add(&b, " AND r.is_open"); /* served by requests_open_due */
+      st_sql_add(&b, " AND r.is_open"); /* served by requests_open_due */
     else
-      sql_in_list(&b, "r.status", q->status_mask, PD_STATUS_COUNT, status_name_int);
+      st_sql_in_list(&b, "r.status", q->status_mask, PD_STATUS_COUNT, st_status_name);
   }
-  if (q->type_mask) sql_in_list(&b, "r.type", q->type_mask, PD_TYPE_COUNT, type_name_int);
+  if (q->type_mask) st_sql_in_list(&b, "r.type", q->type_mask, PD_TYPE_COUNT, st_type_name);
   if (q->assignee) pg_text(&p, q->assignee), sql_param(&b, &p, " AND r.assignee = $");
-  if (q->unassigned) sql_add(&b, " AND r.assignee IS NULL");
+  if (q->unassigned) st_sql_add(&b, " AND r.assignee IS NULL");
   if (q->priority >= 0)
     pg_text(&p, pd_priority_name((enum pd_priority)q->priority)), sql_param(&b, &p, " AND r.priority = $");
   if (q->overdue == 1) pg_int(&p, q->now), sql_param(&b, &p, " AND r.is_open AND r.due_at < $");
@@ -231,7 +198,7 @@ int pg_requests_list(struct store_conn *conn_, struct arena *a, const struct st_
     pg_text(&p, q->email_prefix);
     sql_param(&b, &p, " AND r.account_pk IN (SELECT pk FROM accounts WHERE email_norm >= $");
     if (pg_prefix_end(q->email_prefix, hi)) pg_text(&p, hi), sql_param(&b, &p, " AND email_norm < $");
-    sql_add(&b, ")");
+    st_sql_add(&b, ")");
   }
   const char *key = q->sort == ST_SORT_DUE_ASC || q->sort == ST_SORT_DUE_DESC ? "r.due_at" : "r.received_at";
   bool desc = q->sort == ST_SORT_DUE_DESC || q->sort == ST_SORT_RECEIVED_DESC;
@@ -241,13 +208,13 @@ int pg_requests_list(struct store_conn *conn_, struct arena *a, const struct st_
     pg_text(&p, q->after_id);
     snprintf(clause, sizeof clause, " AND (%s, r.id) %s ($%d::bigint, $%d::text)", key, desc ? "<" : ">", p.n - 1,
              p.n);
-    sql_add(&b, clause);
+    st_sql_add(&b, clause);
   }
   pg_int(&p, q->limit + 1);
   char order[96];
   snprintf(order, sizeof order, " ORDER BY %s %s, r.id %s LIMIT $%d", key, desc ? "DESC" : "ASC",
            desc ? "DESC" : "ASC", p.n);
-  sql_add(&b, order);
+  st_sql_add(&b, order);
   if (b.overflow) return pg_fail(c, "building the queue query", "too long");
 
   int rc;

@@ -145,6 +145,16 @@ static const char *const migrations[] = {
   "  INSERT INTO open_due_counts SELECT new.due_at, 1 WHERE new.is_open"
   "    ON CONFLICT(due_at) DO UPDATE SET n = n + 1;"
   "END;",
+
+  /* 3: a deadline filter (overdue, due_before) on a queue sorted by
+   * received_at. Within one class (regime, extended) due_at is a
+   * non-decreasing function of received_at (server/domain/deadline.c), so
+   * the requests due before a time are those received up to a cut-off: the
+   * received_at of the latest of them (one seek in requests_class_due); a
+   * page of each class is then read in received_at order from
+   * requests_class_received, up to that cut-off (store_sqlite_requests.c). */
+  "CREATE INDEX requests_class_received ON requests(regime, extended, is_open, received_at, id);"
+  "CREATE INDEX requests_class_due ON requests(regime, extended, is_open, due_at, received_at);",
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 
@@ -237,9 +247,31 @@ void st_prefix_end(const char *lo, char *hi) {
 static int conn_setup(struct sqlite_conn *c) {
   sqlite3_busy_timeout(c->db, 10000);
   /* WAL: readers never block the writer. synchronous=FULL: an acknowledged
-   * write survives power loss, not just a process crash. */
+   * write survives power loss, not just a process crash. mmap_size: pages of
+   * the database file are read through a shared memory map instead of a
+   * pread(2) and a copy into each connection's cache: at a million accounts
+   * the file is far larger than that cache (docs/PERFORMANCE.md). SQLite caps
+   * the size at its compile-time maximum (2 GiB in Debian's build). */
   return st_exec(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;");
+                    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000; PRAGMA mmap_size=2147418112;");
+}
+
+enum tx_kind { TX_BEGIN_READ, TX_BEGIN_WRITE, TX_COMMIT, TX_ROLLBACK };
+
+/* Runs one of the transaction statements, prepared on first use. */
+static int tx_exec(struct sqlite_conn *c, enum tx_kind kind) {
+  static const char *const sql[] = {"BEGIN DEFERRED", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+  sqlite3_stmt **st = &c->tx_stmt[kind];
+  if (!*st && sqlite3_prepare_v3(c->db, sql[kind], -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+    return st_fail(c, sql[kind]);
+  int rc = sqlite3_step(*st);
+  if (rc != SQLITE_DONE) {
+    st_fail(c, sql[kind]);
+    sqlite3_reset(*st);
+    return ST_ERROR;
+  }
+  sqlite3_reset(*st);
+  return ST_OK;
 }
 
 static struct sqlite_conn *conn_open(struct sqlite_store *s, char *err, size_t errsz) {
@@ -272,6 +304,7 @@ static void conn_close(struct sqlite_conn *c) {
     sqlite3_finalize(c->dyn[i].stmt);
     free(c->dyn[i].sql);
   }
+  for (size_t i = 0; i < sizeof c->tx_stmt / sizeof c->tx_stmt[0]; i++) sqlite3_finalize(c->tx_stmt[i]);
   sqlite3_close(c->db);
   free(c);
 }
@@ -370,7 +403,7 @@ int sqlite_set_bulk_mode(struct store_conn *conn_, bool on) {
 
 int sqlite_begin_read(struct store_conn *conn_) {
   struct sqlite_conn *c = (struct sqlite_conn *)conn_;
-  if (st_exec(c, "BEGIN DEFERRED") != ST_OK) return ST_ERROR;
+  if (tx_exec(c, TX_BEGIN_READ) != ST_OK) return ST_ERROR;
   c->in_tx = 1;
   return ST_OK;
 }
@@ -378,7 +411,7 @@ int sqlite_begin_read(struct store_conn *conn_) {
 int sqlite_begin_write(struct store_conn *conn_) {
   struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   pthread_mutex_lock(&c->store->write_lock);
-  if (st_exec(c, "BEGIN IMMEDIATE") != ST_OK) {
+  if (tx_exec(c, TX_BEGIN_WRITE) != ST_OK) {
     pthread_mutex_unlock(&c->store->write_lock);
     return ST_ERROR;
   }
@@ -395,8 +428,8 @@ static void end_tx(struct sqlite_conn *c) {
 int sqlite_commit(struct store_conn *conn_) {
   struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   int rc = ST_OK;
-  if (st_exec(c, "COMMIT") != ST_OK) {
-    if (sqlite3_get_autocommit(c->db) == 0) st_exec(c, "ROLLBACK");
+  if (tx_exec(c, TX_COMMIT) != ST_OK) {
+    if (sqlite3_get_autocommit(c->db) == 0) tx_exec(c, TX_ROLLBACK);
     rc = ST_ERROR;
   }
   end_tx(c);
@@ -405,7 +438,7 @@ int sqlite_commit(struct store_conn *conn_) {
 
 int sqlite_rollback(struct store_conn *conn_) {
   struct sqlite_conn *c = (struct sqlite_conn *)conn_;
-  if (c->in_tx && sqlite3_get_autocommit(c->db) == 0) st_exec(c, "ROLLBACK");
+  if (c->in_tx && sqlite3_get_autocommit(c->db) == 0) tx_exec(c, TX_ROLLBACK);
   end_tx(c);
   return ST_OK;
 }

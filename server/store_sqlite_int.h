@@ -20,6 +20,9 @@ struct sqlite_conn {
   struct sqlite_conn *next; /* all connections of the store, for closing */
   struct dyn_stmt dyn[DYN_STMT_SLOTS];
   unsigned dyn_next_evict;
+  /* BEGIN DEFERRED, BEGIN IMMEDIATE, COMMIT, ROLLBACK: prepared once (every
+   * request runs two of them; sqlite3_exec would parse them each time) */
+  sqlite3_stmt *tx_stmt[4];
   int in_tx;
 };
 

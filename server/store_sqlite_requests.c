@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "server/domain/dates.h"
+#include "server/store_common.h"
 #include "server/store_sqlite_int.h"
 
 #define REQUEST_COLUMNS                                                                              \
@@ -119,42 +120,6 @@ int sqlite_requests_touch_account(struct store_conn *conn_, int64_t account_rowi
 
 /* ---- the queue ---- */
 
-struct sql_buf {
-  char text[8192];
-  size_t len;
-  bool overflow;
-};
-
-static void sql_add(struct sql_buf *b, const char *s) {
-  size_t n = strlen(s);
-  if (b->len + n + 1 > sizeof b->text) {
-    b->overflow = true;
-    return;
-  }
-  memcpy(b->text + b->len, s, n + 1);
-  b->len += n;
-}
-
-/* A status IN (...) list from a bit mask. */
-static void sql_in_list(struct sql_buf *b, const char *column, unsigned mask, int count,
-                        const char *(*name)(int)) {
-  sql_add(b, " AND ");
-  sql_add(b, column);
-  sql_add(b, " IN (");
-  bool first = true;
-  for (int i = 0; i < count; i++) {
-    if (!(mask & (1u << i))) continue;
-    if (!first) sql_add(b, ",");
-    sql_add(b, "'");
-    sql_add(b, name(i)); /* names come from the vocabulary, never from input */
-    sql_add(b, "'");
-    first = false;
-  }
-  sql_add(b, ")");
-}
-
-static const char *status_name_int(int i) { return pd_status_name((enum pd_status)i); }
-static const char *type_name_int(int i) { return pd_request_type_name((enum pd_request_type)i); }
 
 static unsigned status_set(bool open) {
   unsigned m = 0;
@@ -174,14 +139,14 @@ static unsigned status_set(bool open) {
  * e-mail prefix) read those rows and sort them instead. The index is named
  * (INDEXED BY): without ANALYZE statistics SQLite often picks the index that
  * avoids the sort and then scans it for the filter. */
-enum family { F_ID, F_ACCOUNT, F_EMAIL, F_ASSIGNEE, F_PRIORITY, F_OPEN, F_STATUS, F_TYPE, F_NONE };
+enum family { F_ID, F_ACCOUNT, F_EMAIL, F_ASSIGNEE, F_PRIORITY, F_OPEN, F_STATUS, F_TYPE, F_DUE_CLASS, F_NONE };
 
 enum { MAX_BRANCHES = 8 };
 
 struct branch_set {
   enum family family;
   const char *index;
-  char cond[MAX_BRANCHES][112]; /* the equality prefix of each branch */
+  char cond[MAX_BRANCHES][512]; /* the equality prefix of each branch */
   int n;
 };
 
@@ -204,6 +169,43 @@ static void open_branches(struct branch_set *b, const struct st_request_query *q
   }
 }
 
+/* A deadline filter (overdue=true, due_before) alone, or with status=open or
+ * closed, on a queue sorted by -received_at. Read newest first, the requests
+ * not yet due would be skipped one by one: at a million accounts 80,000 open
+ * requests are not overdue, and the newest overdue ones come after all of
+ * them. Within a class (regime, extended) due_at never decreases as
+ * received_at grows (pd_due_at), so one branch per class reads its rows up
+ * to a cut-off: the received_at of the class's latest request that passes
+ * the filter (migration 3). Oldest first needs none of this: the oldest
+ * requests are the first due, and the plain plan reads them at once. */
+static bool deadline_by_class(const struct st_request_query *q, bool by_due) {
+  unsigned open = status_set(true), closed = status_set(false), mask = q->status_mask;
+  return !by_due && q->sort == ST_SORT_RECEIVED_DESC && (q->overdue == 1 || q->due_before) && !q->request_id &&
+         !q->account_rowid && !q->email_prefix && !q->assignee && !q->unassigned && q->priority < 0 &&
+         !q->type_mask && (!mask || mask == open || mask == closed || mask == (open | closed));
+}
+
+static void class_branches(const struct st_request_query *q, struct branch_set *b) {
+  unsigned open = status_set(true), closed = status_set(false), mask = q->status_mask;
+  bool want_open = !mask || (mask & open), want_closed = (!mask || (mask & closed)) && q->overdue != 1;
+  b->family = F_DUE_CLASS;
+  b->index = "requests_class_received";
+  for (int regime = 0; regime < PD_REGIME_COUNT; regime++)
+    for (int extended = 0; extended < 2; extended++)
+      for (int is_open = 1; is_open >= 0; is_open--) {
+        if (is_open ? !want_open : !want_closed) continue;
+        const char *name = pd_regime_name((enum pd_regime)regime); /* the vocabulary, never input */
+        char cond[512];
+        snprintf(cond, sizeof cond,
+                 "r.regime = '%s' AND r.extended = %d AND r.is_open = %d AND r.received_at <= (SELECT c.received_at"
+                 " FROM requests c INDEXED BY requests_class_due WHERE c.regime = '%s' AND c.extended = %d"
+                 " AND c.is_open = %d%s%s ORDER BY c.due_at DESC, c.received_at DESC LIMIT 1)",
+                 name, extended, is_open, name, extended, is_open, q->overdue == 1 ? " AND c.due_at < ?3" : "",
+                 q->due_before ? " AND c.due_at <= ?4" : "");
+        branch_add(b, cond);
+      }
+}
+
 static void choose_branches(const struct st_request_query *q, bool drive_by_accounts, bool by_due,
                             struct branch_set *b) {
   unsigned open = status_set(true), closed = status_set(false), mask = q->status_mask;
@@ -212,6 +214,8 @@ static void choose_branches(const struct st_request_query *q, bool drive_by_acco
     b->family = F_NONE;
     b->index = by_due ? "requests_due" : "requests_received";
     branch_add(b, "0");
+  } else if (deadline_by_class(q, by_due)) {
+    class_branches(q, b);
   } else if (q->request_id) {
     b->family = F_ID;
     b->index = "sqlite_autoindex_requests_1"; /* UNIQUE (id) */
@@ -242,7 +246,7 @@ static void choose_branches(const struct st_request_query *q, bool drive_by_acco
     for (int i = 0; i < PD_STATUS_COUNT; i++) {
       if (!(mask & (1u << i))) continue;
       char cond[112];
-      snprintf(cond, sizeof cond, "r.status = '%s'", status_name_int(i)); /* the vocabulary, never input */
+      snprintf(cond, sizeof cond, "r.status = '%s'", st_status_name(i)); /* the vocabulary, never input */
       branch_add(b, cond);
     }
   } else if (q->type_mask) {
@@ -251,7 +255,7 @@ static void choose_branches(const struct st_request_query *q, bool drive_by_acco
     for (int i = 0; i < PD_TYPE_COUNT; i++) {
       if (!(q->type_mask & (1u << i))) continue;
       char cond[112];
-      snprintf(cond, sizeof cond, "r.type = '%s'", type_name_int(i));
+      snprintf(cond, sizeof cond, "r.type = '%s'", st_type_name(i));
       branch_add(b, cond);
     }
   } else if (q->priority >= 0) {
@@ -268,23 +272,24 @@ static void choose_branches(const struct st_request_query *q, bool drive_by_acco
 
 /* The filters the driving index does not apply, as AND terms. A redundant
  * term is harmless (the index guarantees it already). */
-static void residual_filters(struct sql_buf *w, const struct st_request_query *q, const struct branch_set *b) {
+static void residual_filters(struct st_sql_buf *w, const struct st_request_query *q, const struct branch_set *b) {
   unsigned open = status_set(true), closed = status_set(false), m = q->status_mask;
-  bool by_open_column = b->family == F_OPEN || b->family == F_ASSIGNEE || b->family == F_PRIORITY;
+  bool by_open_column =
+      b->family == F_OPEN || b->family == F_ASSIGNEE || b->family == F_PRIORITY || b->family == F_DUE_CLASS;
   bool status_done = !m || m == (open | closed) || b->family == F_STATUS ||
                      (by_open_column && (m == open || m == closed));
-  if (!status_done) sql_in_list(w, "r.status", m, PD_STATUS_COUNT, status_name_int);
-  if (q->type_mask && b->family != F_TYPE) sql_in_list(w, "r.type", q->type_mask, PD_TYPE_COUNT, type_name_int);
-  if (q->assignee && b->family != F_ASSIGNEE) sql_add(w, " AND r.assignee = ?1");
-  if (q->unassigned && b->family != F_ASSIGNEE) sql_add(w, " AND r.assignee IS NULL");
-  if (q->priority >= 0 && b->family != F_PRIORITY) sql_add(w, " AND r.priority = ?2");
-  if (q->overdue == 1) sql_add(w, " AND r.is_open = 1 AND r.due_at < ?3");
-  if (q->overdue == 0) sql_add(w, " AND NOT (r.is_open = 1 AND r.due_at < ?3)");
-  if (q->due_before) sql_add(w, " AND r.due_at <= ?4");
-  if (q->account_rowid && b->family != F_ACCOUNT) sql_add(w, " AND r.account_pk = ?5");
-  if (q->request_id && b->family != F_ID) sql_add(w, " AND r.id = ?6");
+  if (!status_done) st_sql_in_list(w, "r.status", m, PD_STATUS_COUNT, st_status_name);
+  if (q->type_mask && b->family != F_TYPE) st_sql_in_list(w, "r.type", q->type_mask, PD_TYPE_COUNT, st_type_name);
+  if (q->assignee && b->family != F_ASSIGNEE) st_sql_add(w, " AND r.assignee = ?1");
+  if (q->unassigned && b->family != F_ASSIGNEE) st_sql_add(w, " AND r.assignee IS NULL");
+  if (q->priority >= 0 && b->family != F_PRIORITY) st_sql_add(w, " AND r.priority = ?2");
+  if (q->overdue == 1) st_sql_add(w, " AND r.is_open = 1 AND r.due_at < ?3");
+  if (q->overdue == 0) st_sql_add(w, " AND NOT (r.is_open = 1 AND r.due_at < ?3)");
+  if (q->due_before) st_sql_add(w, " AND r.due_at <= ?4");
+  if (q->account_rowid && b->family != F_ACCOUNT) st_sql_add(w, " AND r.account_pk = ?5");
+  if (q->request_id && b->family != F_ID) st_sql_add(w, " AND r.id = ?6");
   if (q->email_prefix && b->family != F_EMAIL)
-    sql_add(w, " AND r.account_pk IN (SELECT pk FROM accounts WHERE email_norm >= ?7 AND email_norm < ?8)");
+    st_sql_add(w, " AND r.account_pk IN (SELECT pk FROM accounts WHERE email_norm >= ?7 AND email_norm < ?8)");
 }
 
 bool st_requests_sql(const struct st_request_query *q, bool drive_by_accounts, char *out, size_t outsz) {
@@ -295,7 +300,7 @@ bool st_requests_sql(const struct st_request_query *q, bool drive_by_accounts, c
   choose_branches(q, drive_by_accounts, by_due, &b);
 
   /* residual filters, keyset position, order and limit: the same in every branch */
-  static _Thread_local struct sql_buf tail, sql;
+  static _Thread_local struct st_sql_buf tail, sql;
   tail.len = sql.len = 0;
   tail.overflow = sql.overflow = false;
   tail.text[0] = '\0';
@@ -303,36 +308,36 @@ bool st_requests_sql(const struct st_request_query *q, bool drive_by_accounts, c
   char clause[192];
   if (q->has_after) {
     snprintf(clause, sizeof clause, " AND (%s, r.id) %s (?9, ?10)", key, desc ? "<" : ">");
-    sql_add(&tail, clause);
+    st_sql_add(&tail, clause);
   }
   snprintf(clause, sizeof clause, " ORDER BY %s %s, r.id %s LIMIT ?11", key, dir, dir);
-  sql_add(&tail, clause);
+  st_sql_add(&tail, clause);
 
   if (b.n == 1) {
     /* CROSS JOIN keeps requests the outer loop, read in index order; each
      * row's account comes by its primary key */
-    sql_add(&sql, "SELECT " REQUEST_COLUMNS " FROM requests r INDEXED BY ");
-    sql_add(&sql, b.index);
-    sql_add(&sql, " CROSS JOIN accounts a ON a.pk = r.account_pk WHERE ");
-    sql_add(&sql, b.cond[0]);
-    sql_add(&sql, tail.text);
+    st_sql_add(&sql, "SELECT " REQUEST_COLUMNS " FROM requests r INDEXED BY ");
+    st_sql_add(&sql, b.index);
+    st_sql_add(&sql, " CROSS JOIN accounts a ON a.pk = r.account_pk WHERE ");
+    st_sql_add(&sql, b.cond[0]);
+    st_sql_add(&sql, tail.text);
   } else {
-    sql_add(&sql, "SELECT " REQUEST_COLUMNS " FROM (");
+    st_sql_add(&sql, "SELECT " REQUEST_COLUMNS " FROM (");
     for (int i = 0; i < b.n; i++) {
-      if (i) sql_add(&sql, " UNION ALL ");
-      sql_add(&sql, "SELECT * FROM (SELECT r.pk AS pk, ");
-      sql_add(&sql, key);
-      sql_add(&sql, " AS k, r.id AS id FROM requests r INDEXED BY ");
-      sql_add(&sql, b.index);
-      sql_add(&sql, " WHERE ");
-      sql_add(&sql, b.cond[i]);
-      sql_add(&sql, tail.text);
-      sql_add(&sql, ")");
+      if (i) st_sql_add(&sql, " UNION ALL ");
+      st_sql_add(&sql, "SELECT * FROM (SELECT r.pk AS pk, ");
+      st_sql_add(&sql, key);
+      st_sql_add(&sql, " AS k, r.id AS id FROM requests r INDEXED BY ");
+      st_sql_add(&sql, b.index);
+      st_sql_add(&sql, " WHERE ");
+      st_sql_add(&sql, b.cond[i]);
+      st_sql_add(&sql, tail.text);
+      st_sql_add(&sql, ")");
     }
     snprintf(clause, sizeof clause,
              ") s CROSS JOIN requests r ON r.pk = s.pk CROSS JOIN accounts a ON a.pk = r.account_pk"
              " ORDER BY s.k %s, s.id %s LIMIT ?11", dir, dir);
-    sql_add(&sql, clause);
+    st_sql_add(&sql, clause);
   }
   if (tail.overflow || sql.overflow || sql.len + 1 > outsz) return false;
   memcpy(out, sql.text, sql.len + 1);

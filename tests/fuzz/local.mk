@@ -19,3 +19,11 @@ dist_check_SCRIPTS += tests/fuzz/run-server.sh
 EXTRA_DIST += tests/fuzz/fuzz_server.c tests/fuzz/server.dict tests/fuzz/corpus/server
 CLEANFILES += tests/fuzz/fuzz_server tests/fuzz/fuzz-server.log tests/fuzz/fuzz-server-build.log \
 	tests/fuzz/fuzz-server-replay.log
+
+# What the fuzz runs leave in the build tree: corpora grown by libFuzzer, the
+# server's objects and temporary store, crash inputs.
+clean-local: clean-fuzz-runs
+clean-fuzz-runs:
+	-rm -rf tests/fuzz/corpus-run tests/fuzz/server-corpus-run tests/fuzz/server-obj tests/fuzz/server-tmp \
+	  tests/fuzz/server-crash-* tests/fuzz/api-decode-crash-*
+.PHONY: clean-fuzz-runs
