@@ -18,7 +18,7 @@ PD_RELTEST_DEPS = libpdreltest.a libpdtestharness.a privdeskd$(EXEEXT)
 # audit chain and PRAGMA integrity_check. PD_CRASH_SEED, PD_CRASH_SECONDS.
 check_PROGRAMS += tests/reliability/test_crash
 TESTS += tests/reliability/test_crash
-tests_reliability_test_crash_SOURCES = tests/reliability/test_crash.c
+tests_reliability_test_crash_SOURCES = tests/reliability/test_crash.c tests/reliability/crash_check.c tests/reliability/crash.h
 tests_reliability_test_crash_CFLAGS = $(PD_RELTEST_CFLAGS) $(SQLITE_CFLAGS)
 tests_reliability_test_crash_LDADD = $(PD_RELTEST_LIBS) $(PD_SERVER_LIBS)
 tests_reliability_test_crash_DEPENDENCIES = $(PD_RELTEST_DEPS) libpdserver.a libpddomain.a
