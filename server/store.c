@@ -18,6 +18,12 @@ const char *store_kind(const struct store *s) { return s->ops->kind; }
 
 bool store_retryable(struct store_conn *c) { return c->ops->retryable && c->ops->retryable(c); }
 
+int store_data_version(struct store_conn *c, uint64_t out[2]) {
+  out[0] = out[1] = 0;
+  if (!c->ops->data_version) return ST_NOT_FOUND;
+  return c->ops->data_version(c, out);
+}
+
 int store_ratelimit_take(struct store_conn *c, int64_t key, double rate, double burst, int *wait_s) {
   *wait_s = 0;
   if (!c->ops->ratelimit_take) return ST_NOT_FOUND;

@@ -68,6 +68,12 @@ int store_ping(struct store_conn *c);
 /* After a failed operation or commit inside a write transaction: may the
  * whole transaction succeed when run again (after store_rollback)? */
 bool store_retryable(struct store_conn *c);
+/* Inside a read transaction: a value that changes whenever data this
+ * connection reads may have changed since it last asked (a commit by any
+ * connection or process, or a change through this connection). Two equal
+ * values on the same connection mean the same data. ST_NOT_FOUND when the
+ * store cannot tell (then nothing read may be reused). */
+int store_data_version(struct store_conn *c, uint64_t out[2]);
 
 /* ---- the per-token rate limit, when the store shares it ---- */
 /* Takes one token from key's bucket (refilled at rate per second up to
@@ -339,6 +345,7 @@ struct store_ops {
    * the answer: no shared rate limit, never retryable). */
   int (*ratelimit_take)(struct store_conn *c, int64_t key, double rate, double burst, int *wait_s);
   bool (*retryable)(struct store_conn *c);
+  int (*data_version)(struct store_conn *c, uint64_t out[2]);
 };
 
 /* The SQLite store (store_sqlite.c). */

@@ -155,6 +155,12 @@ static const char *const migrations[] = {
    * requests_class_received, up to that cut-off (store_sqlite_requests.c). */
   "CREATE INDEX requests_class_received ON requests(regime, extended, is_open, received_at, id);"
   "CREATE INDEX requests_class_due ON requests(regime, extended, is_open, due_at, received_at);",
+
+  /* 4: the queue filtered by an account's e-mail prefix (store_sqlite_requests.c) */
+  st_migration_request_emails,
+
+  /* 5: account search by name, in e-mail order (store_sqlite_accounts.c) */
+  st_migration_name_search,
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 
@@ -529,6 +535,25 @@ int sqlite_users_each(struct store_conn *conn_, void (*fn)(const struct st_user 
   return rc == SQLITE_DONE ? ST_OK : st_fail(c, "listing users");
 }
 
+/* PRAGMA data_version moves when another connection commits; this
+ * connection's own changes move sqlite3_total_changes64 instead. The pragma
+ * reads the database header, so inside BEGIN DEFERRED it also fixes the
+ * snapshot the rest of the transaction reads. */
+static int sqlite_data_version(struct store_conn *conn_, uint64_t out[2]) {
+  struct sqlite_conn *c = (struct sqlite_conn *)conn_;
+  sqlite3_stmt *st = st_prepare(c, "PRAGMA data_version");
+  if (!st) return ST_ERROR;
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return st_fail(c, "reading the data version");
+  }
+  out[0] = (uint64_t)sqlite3_column_int64(st, 0);
+  out[1] = (uint64_t)sqlite3_total_changes64(c->db);
+  sqlite3_reset(st);
+  return ST_OK;
+}
+
 static const struct store_ops sqlite_ops = {
   .kind = "sqlite",
   .migrate = sqlite_migrate,
@@ -537,4 +562,5 @@ static const struct store_ops sqlite_ops = {
 #define STORE_OP_INIT(ret, name, params, args) .name = sqlite_##name,
   STORE_CONN_OPS(STORE_OP_INIT)
 #undef STORE_OP_INIT
+  .data_version = sqlite_data_version,
 };

@@ -311,3 +311,6 @@ int sqlite_inventory_put(struct store_conn *conn_, int64_t account_rowid, const 
   st_bind_text(st, 9, row->retained_because);
   return st_step_done(c, st, "writing an inventory row");
 }
+
+/* Migration 5 (listed in store_sqlite.c). */
+const char st_migration_name_search[] = "";

@@ -53,6 +53,11 @@ void st_col_id(sqlite3_stmt *st, int i, char out[ST_ID_MAX]);
  * Exposed so tests can check its query plan. */
 bool st_requests_sql(const struct st_request_query *q, bool drive_by_accounts, char *out, size_t outsz);
 
+/* Schema migrations kept beside the code that reads what they create
+ * (listed in order in store_sqlite.c). */
+extern const char st_migration_request_emails[]; /* store_sqlite_requests.c */
+extern const char st_migration_name_search[];    /* store_sqlite_accounts.c */
+
 /* hi = lo + 0xFF: every string starting with lo sorts in [lo, hi). hi holds strlen(lo) + 2 bytes. */
 void st_prefix_end(const char *lo, char *hi);
 
