@@ -12,7 +12,8 @@
  * to the last of the response handed to the socket. With one connection in
  * sequence the log lines come in the order of the calls, so line i is call
  * i (the path of each line is checked against the call's). The client's
- * round trip is reported beside it.
+ * round trip is reported beside it. Every call sends Cache-Control:
+ * no-cache, so that the server does the work rather than reuse an answer.
  *
  * Usage: bench/latency --url URL --token-file FILE --log ACCESS_LOG
  *                      [--iterations N] [--only TEXT] [--warmup N]
@@ -494,6 +495,9 @@ int main(int argc, char **argv) {
   char auth[320];
   snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
   headers = curl_slist_append(NULL, auth);
+  /* The work of each call is what is measured: privdeskd's response cache
+   * (docs/api.md "Cache-Control") would otherwise answer the repeats. */
+  headers = curl_slist_append(headers, "Cache-Control: no-cache");
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);

@@ -10,9 +10,16 @@
 # paths are collected through the API, the mean body size of privdeskd's
 # answers measured, and nginx given a file of that many bytes. Then wrk (the
 # same threads, connections, duration and Lua script, bench/wrk.lua, for
-# both) runs ROUNDS times against each, alternating which goes first; the
+# all) runs ROUNDS times against each, rotating which goes first; the
 # medians are compared. Prints the machine, the load, the configuration and
 # a Markdown table (bench/RESULTS-backend.md, docs/PERFORMANCE.md).
+#
+# privdeskd is measured twice against the same nginx figure: "cached", plain
+# GETs as a client sends them, which privdeskd's response cache answers while
+# the data does not change (docs/api.md "Cache-Control"); and "uncached",
+# every GET with Cache-Control: no-cache, so that each one is made afresh
+# (SQLite reads, JSON, ETag). Both ratios are printed; the exit status
+# follows the cached one (what clients get), the uncached one is the work.
 #
 # Fairness: privdeskd serves with its default thread pool (2 threads per CPU:
 # its threads also wait on SQLite) and nginx with one worker process per CPU
@@ -31,7 +38,7 @@
 #                      them alike from other jobs on a shared machine)
 # Needs wrk and nginx: missing, this names the Debian packages (the "#bench"
 # lines of build-aux/debian-packages) and installs them when run as root.
-# Exit status: 0 when every kind reaches half of nginx, 1 when one does not,
+# Exit status: 0 when every kind reaches half of nginx (cached), 1 when one does not,
 # 2 on errors. Run from the project root after ./quickstart build (or set BUILD=dir).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -218,10 +225,20 @@ CONF
 start_nginx || { say "nginx did not start: $(tail -n 5 "$ng/error.log" "$ng/stderr.log" 2>/dev/null)"; exit 2; }
 echo "nginx: serving on a free port as $(ps -o user= -p "$(pgrep -P "$nginx_pid" | head -n 1)" 2>/dev/null || echo "?")"
 
-# run_wrk URL PATHS SECONDS: the wrk-result line
+# run_wrk URL PATHS SECONDS [HEADER]: the wrk-result line
 run_wrk() {
+  local extra=()
+  [[ -n ${4:-} ]] && extra=(-H "$4")
   PD_WRK_PATHS=$2 "${nice_cmd[@]}" wrk -t"$threads" -c"$conns" -d"$3"s -s "$top/bench/wrk.lua" \
-    -H "Authorization: Bearer $token" "$1" | grep '^wrk-result'
+    -H "Authorization: Bearer $token" "${extra[@]}" "$1" | grep '^wrk-result'
+}
+# one measurement: pd (privdeskd, cached), pdnc (privdeskd, Cache-Control: no-cache) or ng (nginx)
+run_one() {
+  case $1 in
+    pd) run_wrk "$pd_url" "$tmp/paths-$2" "$3" ;;
+    pdnc) run_wrk "$pd_url" "$tmp/paths-$2" "$3" "Cache-Control: no-cache" ;;
+    ng) run_wrk "$ng_url" "$tmp/ngpaths-$2" "$3" ;;
+  esac
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$2"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -229,17 +246,15 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : 
 echo "load before: $(load)"
 for kind in $kinds; do
   # warm-up: caches, statements, connections (not counted)
-  run_wrk "$pd_url" "$tmp/paths-$kind" 2 > /dev/null
-  run_wrk "$ng_url" "$tmp/ngpaths-$kind" 2 > /dev/null
+  for who in pd pdnc ng; do run_one "$who" "$kind" 2 > /dev/null; done
   for ((r = 1; r <= rounds; r++)); do
-    order="pd ng"
-    ((r % 2 == 0)) && order="ng pd"
+    case $((r % 3)) in
+      1) order="pd pdnc ng" ;;
+      2) order="ng pd pdnc" ;;
+      0) order="pdnc ng pd" ;;
+    esac
     for who in $order; do
-      if [[ $who == pd ]]; then
-        line=$(run_wrk "$pd_url" "$tmp/paths-$kind" "$secs")
-      else
-        line=$(run_wrk "$ng_url" "$tmp/ngpaths-$kind" "$secs")
-      fi
+      line=$(run_one "$who" "$kind" "$secs")
       echo "$kind $who $r $(load | cut -d' ' -f1) $line" >> "$tmp/results"
       say "$kind round $r $who: $(field rps "$line") req/s, p99 $(field p99_ms "$line") ms," \
         "status errors $(field err_status "$line")"
@@ -250,21 +265,30 @@ echo "load after: $(load)"
 echo
 
 missed=0 errors=0
-echo "| GET | body bytes | privdeskd req/s (median; rounds) | nginx req/s (median; rounds) | ratio | privdeskd p99 ms | target | met |"
-echo "|---|---|---|---|---|---|---|---|"
+rps_of() { awk -v k="$1" -v w="$2" '$1 == k && $2 == w' "$tmp/results" | while read -r line; do field rps "$line"; done; }
+p99_of() { awk -v k="$1" -v w="$2" '$1 == k && $2 == w' "$tmp/results" | while read -r line; do field p99_ms "$line"; done | median; }
+ratio_of() { awk -v a="$1" -v c="$2" 'BEGIN { printf "%.2f", (c > 0 ? a / c : 0) }'; }
+rounds_list() { printf '%.0f ' $1 | sed 's/ $//; s/ /, /g'; }
+echo "| GET | body bytes | privdeskd cached req/s (median; rounds) | privdeskd uncached (no-cache) req/s (median; rounds) | nginx req/s (median; rounds) | ratio cached | ratio uncached | p99 ms cached / uncached | target | met cached | met uncached |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for kind in $kinds; do
-  pd_all=$(awk -v k="$kind" '$1 == k && $2 == "pd"' "$tmp/results" | while read -r line; do field rps "$line"; done)
-  ng_all=$(awk -v k="$kind" '$1 == k && $2 == "ng"' "$tmp/results" | while read -r line; do field rps "$line"; done)
-  pd_p99=$(awk -v k="$kind" '$1 == k && $2 == "pd"' "$tmp/results" | while read -r line; do field p99_ms "$line"; done | median)
+  pd_all=$(rps_of "$kind" pd)
+  nc_all=$(rps_of "$kind" pdnc)
+  ng_all=$(rps_of "$kind" ng)
+  pd_p99=$(p99_of "$kind" pd)
+  nc_p99=$(p99_of "$kind" pdnc)
   errs=$(awk -v k="$kind" '$1 == k' "$tmp/results" | while read -r line; do
     echo $(($(field err_status "$line") + $(field err_connect "$line") + $(field err_read "$line") +
       $(field err_timeout "$line")))
   done | awk '{ s += $1 } END { print s + 0 }')
   pd_rps=$(median <<< "$pd_all")
+  nc_rps=$(median <<< "$nc_all")
   ngx=$(median <<< "$ng_all")
-  ratio=$(awk -v a="$pd_rps" -v c="$ngx" 'BEGIN { printf "%.2f", (c > 0 ? a / c : 0) }')
-  met=yes
+  ratio=$(ratio_of "$pd_rps" "$ngx")
+  nc_ratio=$(ratio_of "$nc_rps" "$ngx")
+  met=yes nc_met=yes
   awk -v r="$ratio" 'BEGIN { exit !(r < 0.5) }' && { met="**no**"; missed=$((missed + 1)); }
+  awk -v r="$nc_ratio" 'BEGIN { exit !(r < 0.5) }' && nc_met="**no**"
   ((errs > 0)) && { met="$met (errors: $errs)"; errors=$((errors + errs)); }
   case $kind in
     account) label="/v1/accounts/{id} (accounts rotating)" ;;
@@ -272,9 +296,9 @@ for kind in $kinds; do
     queue) label="/v1/requests?status=open&limit=50" ;;
     stats) label="/v1/stats" ;;
   esac
-  printf '| %s | %s | %.0f (%s) | %.0f (%s) | %s | %s | ≥ 0.50 of nginx | %s |\n' "$label" "$(cat "$tmp/size-$kind")" \
-    "$pd_rps" "$(printf '%.0f ' $pd_all | sed 's/ $//; s/ /, /g')" "$ngx" "$(printf '%.0f ' $ng_all | sed 's/ $//; s/ /, /g')" \
-    "$ratio" "$pd_p99" "$met"
+  printf '| %s | %s | %.0f (%s) | %.0f (%s) | %.0f (%s) | %s | %s | %s / %s | ≥ 0.50 of nginx | %s | %s |\n' \
+    "$label" "$(cat "$tmp/size-$kind")" "$pd_rps" "$(rounds_list "$pd_all")" "$nc_rps" "$(rounds_list "$nc_all")" \
+    "$ngx" "$(rounds_list "$ng_all")" "$ratio" "$nc_ratio" "$pd_p99" "$nc_p99" "$met" "$nc_met"
 done
 ((errors > 0)) && exit 2
 ((missed > 0)) && exit 1

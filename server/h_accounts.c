@@ -7,7 +7,9 @@
 #include "server/routes.h"
 #include "server/service.h"
 
+/* Clock-free (r->clock_free): renders stored rows and the cursor only. */
 int h_accounts_list(struct req *r) {
+  r->clock_free = true;
   struct st_account_query q = {0};
   bool has_cursor;
   struct cursor_pos pos;
@@ -32,7 +34,12 @@ int h_accounts_list(struct req *r) {
   return reply_json(r, 200, json_pack("{so so}", "items", a, "next_cursor", json_text(next)));
 }
 
-int h_account_get(struct req *r) { return reply_account(r, 200, r->params[0]); }
+/* Clock-free: the account, its active holds and its open requests (open is
+ * a status, not a deadline), all stored (service.c reply_account). */
+int h_account_get(struct req *r) {
+  r->clock_free = true;
+  return reply_account(r, 200, r->params[0]);
+}
 
 int h_account_patch(struct req *r) {
   static const char *const allowed[] = {"analytics_enabled", "marketing_consent", "reason", NULL};

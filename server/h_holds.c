@@ -9,7 +9,9 @@
 #include "server/routes.h"
 #include "server/service.h"
 
+/* Clock-free, like h_hold_get: stored holds (active is a status). */
 int h_holds_list(struct req *r) {
+  r->clock_free = true;
   struct st_hold_query q = {.status = -1};
   struct cursor_pos pos;
   if (!query_limit(r, &q.limit) || !cursor_decode(r, "holds", &q.has_after, &pos)) return -1;
@@ -46,7 +48,10 @@ static int reply_hold(struct req *r, int status, const char *id) {
   return reply_json(r, status, render_hold(&h));
 }
 
-int h_hold_get(struct req *r) { return reply_hold(r, 200, r->params[0]); }
+int h_hold_get(struct req *r) {
+  r->clock_free = true;
+  return reply_hold(r, 200, r->params[0]);
+}
 
 /* Validates the category list and returns it normalised as JSON text. */
 static bool parse_categories(struct req *r, json_t *v, const char **out) {

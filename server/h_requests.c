@@ -138,6 +138,9 @@ int h_requests_list(struct req *r) {
   struct st_request *items;
   int n;
   bool more;
+  /* Clock-free unless overdue= is given: only that filter compares with
+   * q.now (store_*_requests.c); due_before is a time the caller names. */
+  r->clock_free = q.overdue < 0;
   int rc = store_requests_list(r->db, &r->arena, &q, &items, &n, &more);
   if (rc != ST_OK) return store_problem(r, rc, "requests");
   json_t *a = json_array();
@@ -153,7 +156,11 @@ int h_requests_list(struct req *r) {
   return reply_json(r, 200, json_pack("{so so}", "items", a, "next_cursor", json_text(next)));
 }
 
-int h_request_get(struct req *r) { return reply_request(r, 200, r->params[0]); }
+/* Clock-free: the stored request and its timeline (service.c reply_request). */
+int h_request_get(struct req *r) {
+  r->clock_free = true;
+  return reply_request(r, 200, r->params[0]);
+}
 
 /* details for rectification {field, value} and objection {processing}; NULL otherwise. */
 static bool parse_details(struct req *r, enum pd_request_type type, json_t *details, const char **out) {
@@ -267,6 +274,9 @@ int h_request_export(struct req *r) {
   if (q.type != PD_TYPE_ACCESS) return problem(r, PD_ERR_INVALID_INPUT, "only access requests have an export");
   if (q.status != PD_ST_COMPLETED)
     return problem(r, PD_ERR_INVALID_TRANSITION, "the export exists once the access request is completed");
+  /* Clock-free: the export was built and stored at completion (its
+   * generated_at is that time); this only reads it back. */
+  r->clock_free = true;
   const char *body;
   int rc = store_export_get(r->db, &r->arena, q.rowid, &body);
   if (rc != ST_OK) return store_problem(r, rc, "export");

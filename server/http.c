@@ -19,12 +19,14 @@
 #include "server/ids.h"
 #include "server/json_in.h"
 #include "server/ratelimit.h"
+#include "server/respcache.h"
 #include "server/routes.h"
 
 struct server {
   struct store *store;
   double rate_limit;          /* requests per second per token, 0 = off */
   struct ratelimit *limiter;  /* in this process, for a store that shares none (SQLite) */
+  struct respcache_set *caches; /* GET answers, one cache per worker thread */
 };
 
 /* One request on its way through: the `struct req` handlers see, and the
@@ -40,6 +42,10 @@ struct http_exchange {
   struct http_response resp;
   char *resp_body; /* malloc'd, NULL when the response has no body */
   char allow[32], retry_after[16];
+  bool cache_bypass;                  /* Cache-Control: no-cache / no-store */
+  struct respcache *cache;            /* set when the answer may be kept (a miss) */
+  struct respcache_key cache_key;     /* in the arena */
+  const struct respcache_body *hit;   /* the kept answer sent, a reference */
 };
 
 struct server *server_new(struct store *store, double rate_limit) {
@@ -48,7 +54,10 @@ struct server *server_new(struct store *store, double rate_limit) {
   srv->store = store;
   srv->rate_limit = rate_limit;
   srv->limiter = ratelimit_new(rate_limit);
-  if (!srv->limiter) {
+  srv->caches = respcache_set_new();
+  if (!srv->limiter || !srv->caches) {
+    ratelimit_free(srv->limiter);
+    respcache_set_free(srv->caches);
     free(srv);
     return NULL;
   }
@@ -58,6 +67,7 @@ struct server *server_new(struct store *store, double rate_limit) {
 void server_free(struct server *srv) {
   if (!srv) return;
   ratelimit_free(srv->limiter);
+  respcache_set_free(srv->caches);
   free(srv);
 }
 
@@ -282,7 +292,11 @@ static bool build_response(struct http_exchange *x) {
   struct req *r = &x->r;
   char *body = NULL;
   size_t len = 0;
-  if (r->json) {
+  const char *sent = NULL; /* the body sent when it is not body (a kept answer) */
+  if (x->hit) {
+    sent = x->hit->data;
+    len = x->hit->len;
+  } else if (r->json) {
     body = json_dumps(r->json, JSON_COMPACT);
     if (!body) {
       problem(r, PD_ERR_INTERNAL, "could not encode the response");
@@ -296,17 +310,24 @@ static bool build_response(struct http_exchange *x) {
   if (r->status == 0) r->status = 500;
   /* GETs get a content ETag unless the handler named a version. */
   if (r->method == HTTP_GET && r->status == 200 && !r->etag[0] && body) content_etag(body, len, r->etag);
+  if (x->cache && r->status == 200 && body) {
+    struct respcache_body answer = {.content_type = r->content_type_out, .disposition = r->content_disposition,
+                                    .len = len, .data = body};
+    memcpy(answer.etag, r->etag, sizeof answer.etag);
+    respcache_put(x->cache, x->cache_key, r->now, r->clock_free, &answer);
+  }
   int status = r->status;
   if (r->method == HTTP_GET && status == 200 && r->if_none_match && r->etag[0] &&
       etag_list_matches(r->if_none_match, r->etag)) {
     status = 304;
     free(body);
     body = NULL;
+    sent = NULL;
     len = 0;
   }
   struct http_response *resp = &x->resp;
   x->resp_body = body;
-  resp->body = body ? body : "";
+  resp->body = sent ? sent : body ? body : "";
   resp->body_len = len;
   if (len || status >= 400) add(resp, "Content-Type", r->content_type_out ? r->content_type_out : "application/json");
   add(resp, "Cache-Control", "no-store");
@@ -340,7 +361,7 @@ static bool build_response(struct http_exchange *x) {
   }
   r->status = status;
   resp->status = status;
-  return len == 0 || body != NULL;
+  return len == 0 || body != NULL || sent != NULL;
 }
 
 /* ---- dispatch ---- */
@@ -479,13 +500,65 @@ static void run_write(struct http_exchange *x) {
   }
 }
 
+/* The key of a GET answer in the response cache: the caller (answers such
+ * as assignee=me and the stats' "mine" depend on who asks; keyed per user
+ * rather than per dependency, simple and safe), the path (GET only, so the
+ * route) and the query parameters as received, in order. NUL-separated:
+ * none of these strings holds a NUL. */
+static struct respcache_key cache_key(struct req *r) {
+  size_t len = strlen(r->user.name) + 1 + strlen(r->path) + 1;
+  for (int i = 0; i < r->n_query; i++) len += strlen(r->query[i].name) + 1 + strlen(r->query[i].value) + 1;
+  char *key = arena_alloc(&r->arena, len), *p = key;
+  const char *parts[2 + 2 * PD_MAX_QUERY_PARAMS] = {r->user.name, r->path};
+  int n = 2;
+  for (int i = 0; i < r->n_query; i++) {
+    parts[n++] = r->query[i].name;
+    parts[n++] = r->query[i].value;
+  }
+  for (int i = 0; i < n; i++) {
+    size_t k = strlen(parts[i]) + 1;
+    memcpy(p, parts[i], k);
+    p += k;
+  }
+  return (struct respcache_key){key, len};
+}
+
+/* Answers a GET from the response cache when it holds an answer made under
+ * the data version this transaction reads; else arms x->cache so that
+ * build_response keeps the handler's answer. True on a hit. Public routes
+ * (/healthz, /metrics: counters that move without the data) are never
+ * kept, nor is anything on a store without a data version (PostgreSQL). */
+static bool answer_from_cache(struct http_exchange *x) {
+  struct req *r = &x->r;
+  uint64_t version[2];
+  if (r->method != HTTP_GET || x->cache_bypass || (x->route->flags & ROUTE_PUBLIC) ||
+      store_data_version(r->db, version) != ST_OK)
+    return false;
+  struct respcache *c = respcache_for_thread(x->srv->caches);
+  if (!c) return false;
+  respcache_sync(c, r->db, version);
+  x->cache_key = cache_key(r);
+  x->hit = respcache_get(c, x->cache_key, r->now);
+  if (!x->hit) {
+    x->cache = c;
+    return false;
+  }
+  r->status = 200;
+  r->content_type_out = x->hit->content_type;
+  r->content_disposition = x->hit->disposition;
+  memcpy(r->etag, x->hit->etag, sizeof r->etag);
+  return true;
+}
+
 static void run_read(struct http_exchange *x) {
   struct req *r = &x->r;
   if (store_begin_read(r->db) != ST_OK) {
     store_unavailable(r);
     return;
   }
-  x->route->handler(r);
+  /* The version is read first thing in the transaction, so that it and
+   * everything the handler reads are one snapshot. */
+  if (!answer_from_cache(x)) x->route->handler(r);
   store_rollback(r->db); /* read-only: ending the snapshot */
 }
 
@@ -503,6 +576,17 @@ static void dispatch(struct http_exchange *x) {
     run_write(x);
   else
     run_read(x);
+}
+
+/* Does a Cache-Control list hold the directive name (any case, any value)? */
+static bool has_directive(const char *list, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = list; *p;) {
+    while (*p == ' ' || *p == '\t' || *p == ',') p++;
+    if (strncasecmp(p, name, n) == 0 && (!p[n] || strchr(" \t,=", p[n]))) return true;
+    while (*p && *p != ',') p++;
+  }
+  return false;
 }
 
 static const char *dup_header(struct req *r, const char *v) { return v ? arena_strdup(&r->arena, v) : NULL; }
@@ -536,6 +620,8 @@ static bool intake(struct http_exchange *x, const struct http_input *in) {
   r->if_none_match = dup_header(r, in->if_none_match);
   r->idempotency_key = dup_header(r, in->idempotency_key);
   r->content_type = dup_header(r, in->content_type);
+  x->cache_bypass = in->cache_control && (has_directive(in->cache_control, "no-cache") ||
+                                          has_directive(in->cache_control, "no-store"));
   r->db = store_conn_get(x->srv->store);
   if (!r->db) {
     store_unavailable(r);
@@ -627,6 +713,7 @@ void http_exchange_free(struct http_exchange *x) {
   json_decref(x->r.body_json);
   free(x->r.body);
   free(x->resp_body);
+  respcache_body_release(x->hit);
   arena_free(&x->r.arena);
   free(x);
 }

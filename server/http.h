@@ -39,6 +39,15 @@ struct req {
   struct st_user user; /* the caller */
   struct store_conn *db;
   int64_t now;
+  /* Set by a GET handler whose 200 answer provably does not depend on the
+   * clock (r->now): the response cache may then reuse it past the current
+   * second, for as long as the data does not change (server/respcache.h).
+   * Unset (the safe default) the answer is reused within its second only.
+   * Clock-free: accounts list and detail, requests list without overdue=,
+   * request detail, export, holds list and detail, audit list and verify.
+   * Not: /v1/me (server_time), /v1/stats (generated_at, due buckets),
+   * inventory and erasure preview (retained_until > now). */
+  bool clock_free;
 
   /* response */
   int status;

@@ -105,7 +105,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                             .if_none_match = header(conn, MHD_HTTP_HEADER_IF_NONE_MATCH),
                             .idempotency_key = header(conn, "Idempotency-Key"),
                             .content_type = header(conn, MHD_HTTP_HEADER_CONTENT_TYPE),
-                            .content_length = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH)};
+                            .content_length = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH),
+                            .cache_control = header(conn, MHD_HTTP_HEADER_CACHE_CONTROL)};
     p->x = q.oom ? NULL : http_exchange_begin(ctx->core, &in);
     free(q.items);
     if (!p->x) {

@@ -38,6 +38,9 @@ struct http_input {
   int n_query;
   /* request headers, NULL when absent */
   const char *authorization, *if_match, *if_none_match, *idempotency_key, *content_type, *content_length;
+  /* Cache-Control: no-cache or no-store has the answer made afresh, never
+   * taken from the response cache (nor kept in it) */
+  const char *cache_control;
   /* the body (http_process only) */
   const char *body;
   size_t body_len;

@@ -27,6 +27,7 @@ libpdserver_a_SOURCES = \
 	server/metrics.c server/metrics.h \
 	server/ratelimit.c server/ratelimit.h \
 	server/render.c server/render.h \
+	server/respcache.c server/respcache.h \
 	server/routes.c server/routes.h \
 	server/seed.c server/seed.h server/seed_int.h server/seed_names.c server/seed_names.h \
 	server/seed_requests.c \

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/respcache.h"
 #include "server/routes.h"
 
 enum { MAX_ROUTES = 40, N_BUCKETS = 11 };
@@ -110,6 +111,12 @@ int h_metrics(struct req *r) {
     add(&t, "privdesk_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n", method, route,
         (unsigned long long)total);
   }
+  add(&t, "# HELP privdesk_response_cache_hits_total GET answers served from the response cache.\n"
+          "# TYPE privdesk_response_cache_hits_total counter\nprivdesk_response_cache_hits_total %llu\n",
+      (unsigned long long)respcache_hits());
+  add(&t, "# HELP privdesk_response_cache_misses_total GET answers looked up in the response cache and made afresh.\n"
+          "# TYPE privdesk_response_cache_misses_total counter\nprivdesk_response_cache_misses_total %llu\n",
+      (unsigned long long)respcache_misses());
   struct st_stats s;
   if (store_stats(r->db, r->now, "", &s) == ST_OK) {
     add(&t, "# HELP privdesk_requests_open Open rights requests by status.\n# TYPE privdesk_requests_open gauge\n");

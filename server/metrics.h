@@ -1,6 +1,7 @@
 /* Prometheus metrics (text exposition format 0.0.4), served at GET /metrics:
- * requests by route and status, a latency histogram by route, and queue
- * gauges read from the store at scrape time. Counters are lock-free. */
+ * requests by route and status, a latency histogram by route, the response
+ * cache's hits and misses, and queue gauges read from the store at scrape
+ * time. Counters are lock-free. */
 #ifndef PD_METRICS_H
 #define PD_METRICS_H
 

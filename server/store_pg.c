@@ -107,6 +107,9 @@ static const struct migration migrations[] = {
    "CREATE UNLOGGED TABLE ratelimit ("
    "  user_pk bigint PRIMARY KEY, tokens double precision NOT NULL, last_ms bigint NOT NULL,"
    "  allowed boolean NOT NULL);"},
+
+  /* 2: the statistics counters (store_pg_requests.c, beside pg_stats, which reads them) */
+  {"statistics counters kept by triggers", pg_migration_stats_counters},
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 
@@ -725,9 +728,13 @@ int pg_begin_read(struct store_conn *conn_) {
 }
 
 int pg_begin_write(struct store_conn *conn_) {
-  /* The write lock, first thing: writes of all instances queue here. */
-  return begin(pg_conn_of(conn_),
-               "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" PG_STR(PG_WRITE_LOCK) ")", 2);
+  struct pg_conn *c = pg_conn_of(conn_);
+  /* The write lock, first thing: writes of all instances queue here. A bulk
+   * load leaves the statistics counters to pg_stats_counters_rebuild. */
+  return begin(c, c->bulk ? "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" PG_STR(PG_WRITE_LOCK)
+                            "); SET LOCAL privdesk.stats_counters = 'rebuild'"
+                          : "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" PG_STR(PG_WRITE_LOCK) ")",
+               2);
 }
 
 static int end_tx(struct pg_conn *c, const char *sql) {
@@ -752,7 +759,12 @@ static int end_tx(struct pg_conn *c, const char *sql) {
   return rc;
 }
 
-int pg_commit(struct store_conn *conn_) { return end_tx(pg_conn_of(conn_), "COMMIT"); }
+int pg_commit(struct store_conn *conn_) {
+  struct pg_conn *c = pg_conn_of(conn_);
+  if (c->bulk && c->in_tx == 2 && pg_flush(c) == ST_OK && PQtransactionStatus(c->db) == PQTRANS_INTRANS)
+    exec_simple(c, pg_stats_counters_rebuild, "counting requests for the statistics"); /* a failure fails the commit */
+  return end_tx(c, "COMMIT");
+}
 
 int pg_rollback(struct store_conn *conn_) {
   struct pg_conn *c = pg_conn_of(conn_);

@@ -148,4 +148,10 @@ bool pg_prefix_end(const char *lo, char *hi);
 /* s for ILIKE: every %, _ and \ escaped, wrapped in % ... %. */
 char *pg_like_substring(struct arena *a, const char *s);
 
+/* Schema migrations kept beside the code that reads what they create
+ * (listed in order in store_pg.c). */
+extern const char pg_migration_stats_counters[]; /* store_pg_requests.c */
+/* Run before a bulk load commits: the counters its triggers skipped, recounted. */
+extern const char pg_stats_counters_rebuild[];  /* store_pg_requests.c */
+
 #endif

@@ -404,6 +404,7 @@ int sqlite_set_bulk_mode(struct store_conn *conn_, bool on) {
    * large page cache keeps them in memory until the single commit. */
   st_exec(c, on ? "PRAGMA synchronous=OFF; PRAGMA cache_size=-262144"
                 : "PRAGMA synchronous=FULL; PRAGMA cache_size=-16000");
+  c->bulk = on;
   return ST_OK;
 }
 
@@ -422,6 +423,10 @@ int sqlite_begin_write(struct store_conn *conn_) {
     return ST_ERROR;
   }
   c->in_tx = 2;
+  if (c->bulk && st_exec(c, st_name_search_bulk_begin) != ST_OK) {
+    sqlite_rollback(conn_);
+    return ST_ERROR;
+  }
   return ST_OK;
 }
 
@@ -434,6 +439,11 @@ static void end_tx(struct sqlite_conn *c) {
 int sqlite_commit(struct store_conn *conn_) {
   struct sqlite_conn *c = (struct sqlite_conn *)conn_;
   int rc = ST_OK;
+  if (c->bulk && c->in_tx == 2 && st_exec(c, st_name_search_rebuild) != ST_OK) {
+    tx_exec(c, TX_ROLLBACK);
+    end_tx(c);
+    return ST_ERROR;
+  }
   if (tx_exec(c, TX_COMMIT) != ST_OK) {
     if (sqlite3_get_autocommit(c->db) == 0) tx_exec(c, TX_ROLLBACK);
     rc = ST_ERROR;

@@ -173,7 +173,7 @@ static int name_may_contain(struct sqlite_conn *c, struct arena *a, const char *
     if (((unsigned char)q[i] & 0xC0) != 0x80) starts[n++] = i;
   *may = true;
   if (n < 3 || n >= 256) return ST_OK;
-  sqlite3_stmt *st = st_prepare(c, "SELECT 1 FROM account_names WHERE account_names MATCH ? LIMIT 1");
+  sqlite3_stmt *st = st_prepare(c, "SELECT 1 FROM account_names_by_email WHERE account_names_by_email MATCH ? LIMIT 1");
   if (!st) return ST_ERROR;
   for (int pass = 0; pass < 2 && *may; pass++)
     for (size_t i = 0; i + 2 < n && *may; i++) {
@@ -245,9 +245,13 @@ int sqlite_accounts_list(struct store_conn *conn_, struct arena *a, const struct
     *more = n_email > q->limit;
     return ST_OK;
   }
-  st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.pk IN"
-                     " (SELECT rowid FROM account_names WHERE account_names MATCH ?)"
-                     " AND a.email_norm > ? ORDER BY a.email_norm LIMIT ?");
+  /* The index's rowids are e-mail keys (migration 5): its first limit + 1
+   * matches past the cursor's key are the page, read in e-mail order. */
+  st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.email_key IN"
+                     " (SELECT rowid FROM account_names_by_email WHERE account_names_by_email MATCH ?1"
+                     "  AND rowid > coalesce((SELECT email_key FROM accounts WHERE email_norm <= ?2"
+                     "   ORDER BY email_norm DESC LIMIT 1), 0) ORDER BY rowid LIMIT ?3)"
+                     " AND a.email_norm > ?2 ORDER BY a.email_norm");
   if (!st) return ST_ERROR;
   st_bind_text(st, 1, fts_phrase(a, q->q));
   st_bind_text(st, 2, after);
@@ -312,5 +316,103 @@ int sqlite_inventory_put(struct store_conn *conn_, int64_t account_rowid, const 
   return st_step_done(c, st, "writing an inventory row");
 }
 
-/* Migration 5 (listed in store_sqlite.c). */
-const char st_migration_name_search[] = "";
+/* Migration 5 (listed in store_sqlite.c): the name search in e-mail order.
+ *
+ * The trigram index used to be keyed by pk, so a page of a common substring
+ * ("lukas": 21,000 names) read and sorted every match. account_names_by_email
+ * is the same FTS5 trigram index (same matching, same folding) keyed by
+ * accounts.email_key instead: an integer that increases with email_norm, so
+ * FTS5's rowid order is the e-mail order and a page stops after limit + 1
+ * matches. Keys are sparse (2^32 apart after the migration): a new or
+ * re-addressed account takes the middle of the gap between its neighbours
+ * (at most 2^32 after its predecessor, below 2^62 at the end). A gap used up
+ * (about 32 accounts added one after the other at the same place) respaces
+ * a window around the account evenly: its 64 neighbours on each side, or
+ * 8192 when those are packed too tight, or all accounts as a last resort
+ * (account_key_relabel holds the chosen window for the statements that move
+ * it). The index is contentless: the triggers give it the old values. */
+#define KEY_TOP "4611686018427387904" /* 2^62: keys lie in (0, 2^62) */
+#define KEY_STEP "4294967296"         /* 2^32 */
+#define PRED_KEY(off)                                                                        \
+  "(SELECT email_key FROM accounts WHERE email_norm < new.email_norm"                         \
+  " ORDER BY email_norm DESC LIMIT 1 OFFSET " off ")"
+#define SUCC_KEY(off)                                                                        \
+  "(SELECT email_key FROM accounts WHERE email_norm > new.email_norm"                         \
+  " ORDER BY email_norm LIMIT 1 OFFSET " off ")"
+/* The window of w accounts on each side of new.email_norm: bounds and their
+ * keys (none there: the ends of the key range). */
+#define WINDOW_BOUNDS(w)                                                                     \
+  " coalesce((SELECT email_norm FROM accounts WHERE email_norm < new.email_norm"              \
+  "   ORDER BY email_norm DESC LIMIT 1 OFFSET " w "), ''),"                                     \
+  " coalesce(" PRED_KEY(w) ", 0),"                                                            \
+  " coalesce((SELECT email_norm FROM accounts WHERE email_norm > new.email_norm"              \
+  "   ORDER BY email_norm LIMIT 1 OFFSET " w "), CAST(x'ff' AS TEXT)),"                         \
+  " coalesce(" SUCC_KEY(w) ", " KEY_TOP ")"
+#define IN_WINDOW "FROM account_key_relabel w JOIN accounts a ON a.email_norm > w.lo AND a.email_norm < w.hi"
+/* Gives the row new.pk (email_key null) a key, respacing first if need be,
+ * and indexes its name. The window is chosen in steps (a row only when the
+ * gap is used up, widened only when too tight): bounds 8192 rows away cost
+ * 8192 steps to find, so they must not be computed for every insert. */
+#define PLACE_NEW_ROW                                                                        \
+  "INSERT INTO account_key_relabel (lvl, lo, lo_key, hi, hi_key) SELECT 1," WINDOW_BOUNDS("64")  \
+  " WHERE (SELECT email_key FROM accounts WHERE pk = new.pk) IS NULL"                           \
+  "  AND coalesce(" SUCC_KEY("0") ", " KEY_TOP ") - coalesce(" PRED_KEY("0") ", 0) < 2;"         \
+  "UPDATE account_key_relabel SET (lvl, lo, lo_key, hi, hi_key) = (SELECT 2," WINDOW_BOUNDS("8192") ")" \
+  " WHERE hi_key - lo_key < (2 * 64 + 3) * 1048576;"                                          \
+  "UPDATE account_key_relabel SET lvl = 3, lo = '', lo_key = 0, hi = CAST(x'ff' AS TEXT), hi_key = " KEY_TOP \
+  " WHERE lvl = 2 AND hi_key - lo_key < (2 * 8192 + 3) * 1048576;"                             \
+  "INSERT INTO account_names_by_email(account_names_by_email, rowid, name)"                   \
+  " SELECT 'delete', a.email_key, a.name " IN_WINDOW " WHERE a.email_key IS NOT NULL;"        \
+  "UPDATE accounts SET email_key = r.lo_key + r.i * ((r.hi_key - r.lo_key) / (r.n + 1)) FROM" \
+  " (SELECT a.pk, row_number() OVER (ORDER BY a.email_norm) AS i, count(*) OVER () AS n,"     \
+  "   w.lo_key, w.hi_key " IN_WINDOW ") AS r WHERE accounts.pk = r.pk;"                       \
+  "INSERT INTO account_names_by_email(rowid, name)"                                            \
+  " SELECT a.email_key, a.name " IN_WINDOW " WHERE a.pk <> new.pk;"                           \
+  "DELETE FROM account_key_relabel;"                                                           \
+  "UPDATE accounts SET email_key = (SELECT p + min((n - p) / 2, " KEY_STEP ") FROM"            \
+  " (SELECT coalesce(" PRED_KEY("0") ", 0) AS p, coalesce(" SUCC_KEY("0") ", " KEY_TOP ") AS n))" \
+  " WHERE pk = new.pk AND email_key IS NULL;"                                                  \
+  "INSERT INTO account_names_by_email(rowid, name) SELECT email_key, name FROM accounts WHERE pk = new.pk;"
+
+/* Every account keyed afresh, spread evenly over the key range (gaps of
+ * 2^42 at a million accounts: a spot where many e-mails arrive must take
+ * millions before a respacing reaches past its own 8192 rows), and the index
+ * rebuilt in key order. */
+#define RENUMBER_ALL                                                                          \
+  "UPDATE accounts SET email_key = r.n * r.gap FROM"                                          \
+  " (SELECT pk, row_number() OVER (ORDER BY email_norm) AS n,"                                \
+  "   max(" KEY_STEP ", " KEY_TOP " / (count(*) OVER () + 2)) AS gap FROM accounts) AS r"        \
+  " WHERE accounts.pk = r.pk;"                                                                \
+  "INSERT INTO account_names_by_email(rowid, name) SELECT email_key, name FROM accounts ORDER BY email_key;" \
+  "INSERT INTO account_names_by_email(account_names_by_email) VALUES ('optimize');"
+
+/* While a bulk load (seeding) holds a row in account_key_bulk, the triggers
+ * leave keys and index alone (placing a million accounts one by one costs
+ * five times their insertion); its commit runs st_name_search_rebuild. */
+#define UNLESS_BULK "NOT EXISTS (SELECT 1 FROM account_key_bulk)"
+
+const char st_name_search_bulk_begin[] = "INSERT INTO account_key_bulk VALUES (1);";
+const char st_name_search_rebuild[] =
+    "DELETE FROM account_key_bulk;"
+    "INSERT INTO account_names_by_email(account_names_by_email) VALUES ('delete-all');" RENUMBER_ALL;
+
+const char st_migration_name_search[] =
+    "DROP TRIGGER accounts_ai; DROP TRIGGER accounts_ad; DROP TRIGGER accounts_au;"
+    "DROP TABLE account_names;"
+    "ALTER TABLE accounts ADD COLUMN email_key INTEGER;"
+    "CREATE INDEX accounts_email_key ON accounts(email_key);"
+    "CREATE VIRTUAL TABLE account_names_by_email USING fts5(name, content='', tokenize='trigram');"
+    RENUMBER_ALL
+    "CREATE TABLE account_key_relabel (lvl INTEGER NOT NULL, lo TEXT NOT NULL, lo_key INTEGER NOT NULL,"
+    "  hi TEXT NOT NULL, hi_key INTEGER NOT NULL);"
+    "CREATE TABLE account_key_bulk (active INTEGER NOT NULL);"
+    "CREATE TRIGGER accounts_names_ai AFTER INSERT ON accounts WHEN " UNLESS_BULK " BEGIN " PLACE_NEW_ROW " END;"
+    "CREATE TRIGGER accounts_names_ad AFTER DELETE ON accounts WHEN old.email_key IS NOT NULL AND " UNLESS_BULK
+    " BEGIN"
+    "  INSERT INTO account_names_by_email(account_names_by_email, rowid, name)"
+    "  VALUES ('delete', old.email_key, old.name); END;"
+    "CREATE TRIGGER accounts_names_au AFTER UPDATE OF name, email_norm ON accounts WHEN " UNLESS_BULK " BEGIN"
+    "  INSERT INTO account_names_by_email(account_names_by_email, rowid, name)"
+    "  SELECT 'delete', old.email_key, old.name WHERE old.email_key IS NOT NULL;"
+    "  UPDATE accounts SET email_key = NULL WHERE pk = new.pk AND old.email_norm IS NOT new.email_norm;"
+    PLACE_NEW_ROW " END;";

@@ -24,6 +24,7 @@ struct sqlite_conn {
    * request runs two of them; sqlite3_exec would parse them each time) */
   sqlite3_stmt *tx_stmt[4];
   int in_tx;
+  bool bulk; /* store_set_bulk_mode */
 };
 
 /* The SQLite connection behind a store connection of this kind. */
@@ -57,6 +58,10 @@ bool st_requests_sql(const struct st_request_query *q, bool drive_by_accounts, c
  * (listed in order in store_sqlite.c). */
 extern const char st_migration_request_emails[]; /* store_sqlite_requests.c */
 extern const char st_migration_name_search[];    /* store_sqlite_accounts.c */
+/* A bulk load's write transaction starts with the first and commits after
+ * the second: the name index is rebuilt once instead of kept row by row. */
+extern const char st_name_search_bulk_begin[];
+extern const char st_name_search_rebuild[];
 
 /* hi = lo + 0xFF: every string starting with lo sorts in [lo, hi). hi holds strlen(lo) + 2 bytes. */
 void st_prefix_end(const char *lo, char *hi);

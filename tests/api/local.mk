@@ -79,6 +79,15 @@ tests_api_test_api_badinput_CFLAGS = $(PD_APITEST_CFLAGS)
 tests_api_test_api_badinput_LDADD = $(PD_APITEST_LIBS)
 tests_api_test_api_badinput_DEPENDENCIES = $(PD_APITEST_DEPS)
 
+# The response cache of GET answers: hits, bypass, and never a stale answer
+# (writes on several connections, by another process, per user, per second).
+check_PROGRAMS += tests/api/test_api_cache
+TESTS += tests/api/test_api_cache
+tests_api_test_api_cache_SOURCES = tests/api/test_api_cache.c
+tests_api_test_api_cache_CFLAGS = $(PD_APITEST_CFLAGS)
+tests_api_test_api_cache_LDADD = $(PD_APITEST_LIBS)
+tests_api_test_api_cache_DEPENDENCIES = $(PD_APITEST_DEPS)
+
 # `privdeskd seed`: deterministic and complete (runs the binary, reads SQLite).
 check_PROGRAMS += tests/api/test_seed
 TESTS += tests/api/test_seed
@@ -102,7 +111,7 @@ EXTRA_DIST += tests/api/run-pg.sh
 PD_API_PG_TESTS = \
 	tests/api/pg/test_api_auth.sh tests/api/pg/test_api_accounts.sh tests/api/pg/test_api_requests.sh \
 	tests/api/pg/test_api_workflow.sh tests/api/pg/test_api_erasure.sh tests/api/pg/test_api_concurrency.sh \
-	tests/api/pg/test_api_audit.sh tests/api/pg/test_api_badinput.sh
+	tests/api/pg/test_api_audit.sh tests/api/pg/test_api_badinput.sh tests/api/pg/test_api_cache.sh
 TESTS += $(PD_API_PG_TESTS)
 check_SCRIPTS += $(PD_API_PG_TESTS)
 CLEANFILES += $(PD_API_PG_TESTS)

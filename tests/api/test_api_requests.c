@@ -283,6 +283,80 @@ static void test_queue_filters(void **state) {
   assert_int_equal(each_item("account_id=acc_aaaaaaaaaaaaaaaa", account_is, ""), 0);
 }
 
+/* The ids of GET /v1/requests?<query>, limit per page, through next_cursor,
+ * comma-separated into out. */
+static void walk_ids(const char *query, int limit, char *out, size_t outsz) {
+  char path[1024];
+  snprintf(path, sizeof path, "/v1/requests?limit=%d&%s", limit, query);
+  out[0] = '\0';
+  for (int page = 0; page < 500; page++) {
+    struct hresp r;
+    http_get(&r, TOK_AGENT, "%s", path);
+    assert_status(&r, 200);
+    size_t i;
+    json_t *it;
+    json_array_foreach(jget(r.json, "items"), i, it) {
+      strncat(out, jstr(it, "id"), outsz - strlen(out) - 2);
+      strncat(out, ",", outsz - strlen(out) - 1);
+    }
+    const char *next = json_is_string(jget(r.json, "next_cursor")) ? jstr(r.json, "next_cursor") : NULL;
+    if (next) snprintf(path, sizeof path, "/v1/requests?limit=%d&%s&cursor=%s", limit, query, urlenc(next));
+    hresp_free(&r);
+    if (!next) return;
+  }
+  fail_msg("%s: more than 500 pages", query);
+}
+
+static void test_queue_email_prefix_pages(void **state) {
+  (void)state;
+  /* pages of 3 through the cursor list exactly the one page of 200, for
+   * prefixes of every size, each sort and with other filters */
+  static const char *const prefixes[] = {"a", "e", "ma", "J", "zz-none", "l"};
+  static const char *const sorts[] = {"due_at", "-due_at", "received_at", "-received_at"};
+  static const char *const filters[] = {"", "&status=open", "&status=new,waiting", "&type=erasure,access",
+                                        "&overdue=true", "&due_before=2026-01-15"};
+  static char paged[16384], whole[16384];
+  for (size_t p = 0; p < sizeof prefixes / sizeof *prefixes; p++)
+    for (size_t s = 0; s < 4; s++)
+      for (size_t f = 0; f < sizeof filters / sizeof *filters; f++) {
+        char query[256];
+        snprintf(query, sizeof query, "q=%s&sort=%s%s", prefixes[p], sorts[s], filters[f]);
+        walk_ids(query, 3, paged, sizeof paged);
+        walk_ids(query, 200, whole, sizeof whole);
+        if (strcmp(paged, whole) != 0) fail_msg("%s: pages list %s\nthe whole list is %s", query, paged, whole);
+      }
+}
+
+static void test_queue_email_prefix_follows_rectification(void **state) {
+  (void)state;
+  /* the queue finds an account's requests by its e-mail as it is now: after
+   * a rectification of the e-mail, by the new one, never by the old */
+  char acc[32], old_email[256], query[320], fresh[64];
+  fx_fresh_account("EU", acc);
+  fx_account_email(acc, old_email, sizeof old_email);
+  struct fx_req access, mail;
+  fx_create(&access, acc, "access", NULL);
+  snprintf(fresh, sizeof fresh, "Rectified.%s@Example.net", acc + 4);
+  fx_create(&mail, acc, "rectification", json_pack("{s{ss ss}}", "details", "field", "email", "value", fresh));
+  snprintf(query, sizeof query, "q=%s", urlenc(old_email));
+  assert_int_equal(each_item(query, account_is, acc), 2);
+  snprintf(query, sizeof query, "q=%s", urlenc(fresh));
+  assert_int_equal(each_item(query, account_is, acc), 0);
+  fx_to_in_progress(&mail, false);
+  struct hresp r;
+  fx_write(&r, &mail, TOK_AGENT, "complete", json_object(), 200);
+  hresp_free(&r);
+  /* the new e-mail, any case, and a prefix of it */
+  snprintf(query, sizeof query, "q=%s", urlenc(fresh));
+  assert_int_equal(each_item(query, account_is, acc), 2);
+  snprintf(query, sizeof query, "q=rectified.%.6s", acc + 4);
+  assert_int_equal(each_item(query, email_starts, "rectified."), 2);
+  snprintf(query, sizeof query, "q=%s&sort=-received_at&status=open", urlenc(fresh));
+  assert_int_equal(each_item(query, account_is, acc), 1);
+  snprintf(query, sizeof query, "q=%s", urlenc(old_email));
+  assert_int_equal(each_item(query, account_is, acc), 0);
+}
+
 /* ---- the deadline table ---- */
 
 struct deadline_row {
@@ -388,6 +462,9 @@ int main(void) {
   fx_add("request detail has every field; unknown id 404", test_request_detail_and_404, NULL);
   fx_add("queue filters: status, type, assignee, priority, due_before, overdue, account, q", test_queue_filters,
          NULL);
+  fx_add("queue q=e-mail prefix: pages through the cursor list the whole result", test_queue_email_prefix_pages,
+         NULL);
+  fx_add("queue q=e-mail prefix follows a rectified e-mail", test_queue_email_prefix_follows_rectification, NULL);
   fx_add("deadline table has 20+ rows, both regimes", test_deadline_table_is_big_enough, NULL);
   for (int i = 0; i < N_DEADLINES; i++)
     fx_addf(test_deadline_row, (void *)&deadlines[i], "deadline: %s %s received %s -> due %s (%s)",

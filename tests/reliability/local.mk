@@ -86,3 +86,14 @@ tests_reliability_test_multi_store_SOURCES = tests/reliability/test_multi_store.
 tests_reliability_test_multi_store_CFLAGS = $(PD_RELTEST_CFLAGS)
 tests_reliability_test_multi_store_LDADD = $(PD_RELTEST_LIBS)
 tests_reliability_test_multi_store_DEPENDENCIES = $(PD_RELTEST_DEPS)
+
+# /v1/stats on PostgreSQL reads counters kept by triggers (migration 2 of
+# server/store_pg.c): exact after every kind of write and under concurrent
+# writers, and never a plan that reads the requests table. Starts a
+# throwaway PostgreSQL server (tests/harness/pg.h); skips when none can run.
+check_PROGRAMS += tests/reliability/test_pg_stats
+TESTS += tests/reliability/test_pg_stats
+tests_reliability_test_pg_stats_SOURCES = tests/reliability/test_pg_stats.c
+tests_reliability_test_pg_stats_CFLAGS = $(PD_RELTEST_CFLAGS) $(PQ_CFLAGS)
+tests_reliability_test_pg_stats_LDADD = $(PD_RELTEST_LIBS) $(PD_SERVER_LIBS)
+tests_reliability_test_pg_stats_DEPENDENCIES = $(PD_RELTEST_DEPS) libpdserver.a libpddomain.a
