@@ -323,16 +323,25 @@ int sqlite_inventory_put(struct store_conn *conn_, int64_t account_rowid, const 
  * is the same FTS5 trigram index (same matching, same folding) keyed by
  * accounts.email_key instead: an integer that increases with email_norm, so
  * FTS5's rowid order is the e-mail order and a page stops after limit + 1
- * matches. Keys are sparse (2^32 apart after the migration): a new or
+ * matches. Keys are sparse (the migration and a bulk load spread them
+ * evenly over (0, 2^62): 2^42 apart at a million accounts): a new or
  * re-addressed account takes the middle of the gap between its neighbours
- * (at most 2^32 after its predecessor, below 2^62 at the end). A gap used up
- * (about 32 accounts added one after the other at the same place) respaces
+ * (at most 2^40 after its predecessor, below 2^62 at the end). A gap used up
+ * (some 40 accounts added one after the other at the same place) respaces
  * a window around the account evenly: its 64 neighbours on each side, or
  * 8192 when those are packed too tight, or all accounts as a last resort
  * (account_key_relabel holds the chosen window for the statements that move
- * it). The index is contentless: the triggers give it the old values. */
+ * it). The last resort renumbers every account in one write (35-110 s at a
+ * million); with these spacings it needs millions of accounts arriving
+ * between two neighbours. The index is contentless: the triggers give it
+ * the old values. */
 #define KEY_TOP "4611686018427387904" /* 2^62: keys lie in (0, 2^62) */
-#define KEY_STEP "4294967296"         /* 2^32 */
+/* At most this far past its predecessor: a database that grows from empty
+ * through the API (no migration or seed to spread its keys) only widens its
+ * key span when an account sorts after all others, so a wide step keeps
+ * that span roomy: windows of 8192 rows stay far from packed until some
+ * ten million accounts. */
+#define KEY_STEP "1099511627776"      /* 2^40 */
 #define PRED_KEY(off)                                                                        \
   "(SELECT email_key FROM accounts WHERE email_norm < new.email_norm"                         \
   " ORDER BY email_norm DESC LIMIT 1 OFFSET " off ")"
@@ -381,7 +390,7 @@ int sqlite_inventory_put(struct store_conn *conn_, int64_t account_rowid, const 
 #define RENUMBER_ALL                                                                          \
   "UPDATE accounts SET email_key = r.n * r.gap FROM"                                          \
   " (SELECT pk, row_number() OVER (ORDER BY email_norm) AS n,"                                \
-  "   max(" KEY_STEP ", " KEY_TOP " / (count(*) OVER () + 2)) AS gap FROM accounts) AS r"        \
+  "   " KEY_TOP " / (count(*) OVER () + 2) AS gap FROM accounts) AS r"                           \
   " WHERE accounts.pk = r.pk;"                                                                \
   "INSERT INTO account_names_by_email(rowid, name) SELECT email_key, name FROM accounts ORDER BY email_key;" \
   "INSERT INTO account_names_by_email(account_names_by_email) VALUES ('optimize');"
