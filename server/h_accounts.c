@@ -4,6 +4,7 @@
 #include "server/cursor.h"
 #include "server/json_in.h"
 #include "server/render.h"
+#include "server/render_list.h"
 #include "server/routes.h"
 #include "server/service.h"
 
@@ -23,15 +24,15 @@ int h_accounts_list(struct req *r) {
   bool more;
   int rc = store_accounts_list(r->db, &r->arena, &q, &items, &n, &more);
   if (rc != ST_OK) return store_problem(r, rc, "accounts");
-  json_t *a = json_array();
-  for (int i = 0; i < n; i++) json_array_append_new(a, render_account(&items[i]));
   const char *next = NULL;
   if (more && n) {
     char folded[512];
     store_email_fold(items[n - 1].email, folded, sizeof folded);
     next = cursor_encode(r, "accounts", 0, folded);
   }
-  return reply_json(r, 200, json_pack("{so so}", "items", a, "next_cursor", json_text(next)));
+  size_t len = 0;
+  char *page = render_accounts_page(items, n, next, &len);
+  return reply_page(r, page, len);
 }
 
 /* Clock-free: the account, its active holds and its open requests (open is

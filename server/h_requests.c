@@ -7,7 +7,7 @@
 #include "server/domain/deadline.h"
 #include "server/ids.h"
 #include "server/json_in.h"
-#include "server/render.h"
+#include "server/render_list.h"
 #include "server/routes.h"
 #include "server/service.h"
 
@@ -143,8 +143,6 @@ int h_requests_list(struct req *r) {
   r->clock_free = q.overdue < 0;
   int rc = store_requests_list(r->db, &r->arena, &q, &items, &n, &more);
   if (rc != ST_OK) return store_problem(r, rc, "requests");
-  json_t *a = json_array();
-  for (int i = 0; i < n; i++) json_array_append_new(a, render_request(&items[i]));
   const char *next = NULL;
   if (more && n) {
     const struct st_request *last = &items[n - 1];
@@ -153,7 +151,9 @@ int h_requests_list(struct req *r) {
     snprintf(kind, sizeof kind, "requests:%s", sort_names[q.sort]);
     next = cursor_encode(r, kind, by_due ? last->due_at : last->received_at, last->id);
   }
-  return reply_json(r, 200, json_pack("{so so}", "items", a, "next_cursor", json_text(next)));
+  size_t len = 0;
+  char *page = render_requests_page(items, n, next, &len);
+  return reply_page(r, page, len);
 }
 
 /* Clock-free: the stored request and its timeline (service.c reply_request). */

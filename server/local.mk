@@ -26,7 +26,7 @@ libpdserver_a_SOURCES = \
 	server/json_in.c server/json_in.h \
 	server/metrics.c server/metrics.h \
 	server/ratelimit.c server/ratelimit.h \
-	server/render.c server/render.h \
+	server/render.c server/render.h server/render_list.c server/render_list.h \
 	server/respcache.c server/respcache.h \
 	server/routes.c server/routes.h \
 	server/seed.c server/seed.h server/seed_int.h server/seed_names.c server/seed_names.h \

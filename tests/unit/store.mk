@@ -18,3 +18,10 @@ TESTS += tests/unit/test_store_search
 tests_unit_test_store_search_SOURCES = tests/unit/test_store_search.c
 tests_unit_test_store_search_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_store_search_LDADD = $(PD_SERVER_LIBS) $(CMOCKA_LIBS)
+
+# Accounts and queue pages written directly: the same bytes as the jansson trees.
+check_PROGRAMS += tests/unit/test_render_list
+TESTS += tests/unit/test_render_list
+tests_unit_test_render_list_SOURCES = tests/unit/test_render_list.c
+tests_unit_test_render_list_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_render_list_LDADD = $(PD_SERVER_LIBS) $(CMOCKA_LIBS)
