@@ -139,6 +139,23 @@ static int collect_accounts(struct sqlite_conn *c, struct arena *a, sqlite3_stmt
   return ST_OK;
 }
 
+/* Reads up to max rows of (pk, e-mail) of st: the keys a merge compares. */
+static int collect_keys(struct sqlite_conn *c, struct arena *a, sqlite3_stmt *st, int max, struct st_account **keys,
+                        int *n) {
+  struct st_account *rows = arena_alloc(a, sizeof *rows * (size_t)max);
+  int count = 0, rc = SQLITE_DONE;
+  while (count < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    rows[count] = (struct st_account){.rowid = sqlite3_column_int64(st, 0)};
+    rows[count++].email = st_col_text(a, st, 1);
+  }
+  if (count == max) rc = SQLITE_DONE;
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return st_fail(c, "listing accounts");
+  *keys = rows;
+  *n = count;
+  return ST_OK;
+}
+
 /* The FTS5 query for a substring: one quoted string, inner quotes doubled. */
 static char *fts_phrase(struct arena *a, const char *q) {
   size_t n = strlen(q), k = 0;
@@ -197,6 +214,38 @@ static int name_may_contain(struct sqlite_conn *c, struct arena *a, const char *
   return ST_OK;
 }
 
+/* The full rows of keys (at most a page), in the keys' order: one statement
+ * over a JSON array of their pks. */
+static int read_in_key_order(struct sqlite_conn *c, struct arena *a, const struct st_account *keys, int n_keys,
+                             struct st_account **items, int *n) {
+  struct st_account *rows = arena_alloc(a, sizeof *rows * (size_t)(n_keys ? n_keys : 1));
+  *items = rows;
+  *n = n_keys;
+  if (n_keys == 0) return ST_OK;
+  char *pks = arena_alloc(a, (size_t)n_keys * 21 + 2), *p = pks;
+  *p++ = '[';
+  for (int i = 0; i < n_keys; i++) p += sprintf(p, "%s%lld", i ? "," : "", (long long)keys[i].rowid);
+  *p++ = ']';
+  *p = '\0';
+  sqlite3_stmt *st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a"
+                                   " WHERE a.pk IN (SELECT value FROM json_each(?))");
+  if (!st) return ST_ERROR;
+  st_bind_text(st, 1, pks);
+  int found = 0, rc;
+  struct st_account row;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    read_account(a, st, &row);
+    for (int i = 0; i < n_keys; i++)
+      if (keys[i].rowid == row.rowid) {
+        rows[i] = row;
+        found++;
+      }
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE) return st_fail(c, "listing accounts");
+  return found == n_keys ? ST_OK : st_fail(c, "a listed account vanished");
+}
+
 /* The e-mail-ordered merge of an e-mail prefix range and a name match: each
  * side yields at most limit + 1 rows in e-mail order, so their merge does too. */
 int sqlite_accounts_list(struct store_conn *conn_, struct arena *a, const struct st_account_query *q,
@@ -224,30 +273,35 @@ int sqlite_accounts_list(struct store_conn *conn_, struct arena *a, const struct
   char lo[512], hi[513];
   if (!store_email_fold(q->q, lo, sizeof lo)) return ST_ERROR;
   st_prefix_end(lo, hi);
-  st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.email_norm >= ? AND a.email_norm < ?"
+  bool may = false;
+  if (utf8_chars(q->q) >= 3 && name_may_contain(c, a, q->q, &may) != ST_OK) return ST_ERROR;
+  if (!may) {
+    st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.email_norm >= ? AND a.email_norm < ?"
+                       " AND a.email_norm > ? ORDER BY a.email_norm LIMIT ?");
+    if (!st) return ST_ERROR;
+    st_bind_text(st, 1, lo);
+    st_bind_text(st, 2, hi);
+    st_bind_text(st, 3, after);
+    sqlite3_bind_int(st, 4, q->limit + 1);
+    return collect_accounts(c, a, st, q->limit, items, n, more);
+  }
+  /* Both sides yield up to limit + 1 keys (pk, e-mail) in e-mail order; the
+   * merge keeps limit + 1, and only the page's rows are read in full (with
+   * their two counts): reading both sides in full cost twice as much. */
+  st = st_prepare(c, "SELECT a.pk, a.email FROM accounts a WHERE a.email_norm >= ? AND a.email_norm < ?"
                      " AND a.email_norm > ? ORDER BY a.email_norm LIMIT ?");
   if (!st) return ST_ERROR;
   st_bind_text(st, 1, lo);
   st_bind_text(st, 2, hi);
   st_bind_text(st, 3, after);
   sqlite3_bind_int(st, 4, q->limit + 1);
-  struct st_account *by_email;
-  int n_email;
-  bool more_email;
-  int rc = collect_accounts(c, a, st, q->limit, &by_email, &n_email, &more_email);
+  struct st_account *by_email, *by_name, *keys;
+  int n_email, n_name, n_keys;
+  int rc = collect_keys(c, a, st, q->limit + 1, &by_email, &n_email);
   if (rc != ST_OK) return rc;
-  if (more_email) n_email++; /* keep the look-ahead row for the merge */
-  bool may = false;
-  if (utf8_chars(q->q) >= 3 && name_may_contain(c, a, q->q, &may) != ST_OK) return ST_ERROR;
-  if (!may) {
-    *items = by_email;
-    *n = n_email > q->limit ? q->limit : n_email;
-    *more = n_email > q->limit;
-    return ST_OK;
-  }
   /* The index's rowids are e-mail keys (migration 5): its first limit + 1
-   * matches past the cursor's key are the page, read in e-mail order. */
-  st = st_prepare(c, "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.email_key IN"
+   * matches past the cursor's key are the name side, read in e-mail order. */
+  st = st_prepare(c, "SELECT a.pk, a.email FROM accounts a WHERE a.email_key IN"
                      " (SELECT rowid FROM account_names_by_email WHERE account_names_by_email MATCH ?1"
                      "  AND rowid > coalesce((SELECT email_key FROM accounts WHERE email_norm <= ?2"
                      "   ORDER BY email_norm DESC LIMIT 1), 0) ORDER BY rowid LIMIT ?3)"
@@ -256,14 +310,10 @@ int sqlite_accounts_list(struct store_conn *conn_, struct arena *a, const struct
   st_bind_text(st, 1, fts_phrase(a, q->q));
   st_bind_text(st, 2, after);
   sqlite3_bind_int(st, 3, q->limit + 1);
-  struct st_account *by_name;
-  int n_name;
-  bool more_name;
-  rc = collect_accounts(c, a, st, q->limit, &by_name, &n_name, &more_name);
+  rc = collect_keys(c, a, st, q->limit + 1, &by_name, &n_name);
   if (rc != ST_OK) return rc;
-  if (more_name) n_name++;
-  st_accounts_merge(a, by_email, n_email, by_name, n_name, q->limit, items, n, more);
-  return ST_OK;
+  st_accounts_merge(a, by_email, n_email, by_name, n_name, q->limit, &keys, &n_keys, more);
+  return read_in_key_order(c, a, keys, n_keys, items, n);
 }
 
 /* ---- inventory ---- */
