@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/store_fixture.h"
 #include "server/domain/dates.h"
 #include "server/domain/deadline.h"
 #include "server/seed.h"
@@ -24,7 +25,7 @@ enum { MAX_SQL = 4096 };
 static char *captured[MAX_SQL];
 static int n_captured;
 static bool captured_overflow; /* more distinct statements than MAX_SQL: some went unchecked */
-static char db_path[64];
+static char db_path[STORE_FIXTURE_PATH_MAX];
 static struct store *store;
 
 static void capture(const char *sql) {
@@ -46,9 +47,7 @@ static int on_trace(unsigned type, void *ctx, void *p, void *x) {
 
 static int setup(void **state) {
   (void)state;
-  snprintf(db_path, sizeof db_path, "/tmp/privdesk-plans-%d.db", (int)getpid());
-  char err[256];
-  store = store_open(db_path, 0, err, sizeof err);
+  store = store_fixture_open("plans", db_path);
   if (!store) return -1;
   struct seed_opts o = {.accounts = 300, .requests = 100, .seed = 3, .now = 1764374400};
   if (seed_run(store, &o) != 0) return -1;
@@ -58,13 +57,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  store_close(store);
-  char path[80];
-  unlink(db_path);
-  snprintf(path, sizeof path, "%s-wal", db_path);
-  unlink(path);
-  snprintf(path, sizeof path, "%s-shm", db_path);
-  unlink(path);
+  store_fixture_close(store, db_path);
   for (int i = 0; i < n_captured; i++) free(captured[i]);
   return 0;
 }
@@ -587,14 +580,7 @@ static void deadline_pages_sorted_by_received_at_are_exact(void **state) {
       }
 }
 
-/* The VM steps the store's statements made since the last call. */
-static long vm_steps(void) {
-  struct sqlite_conn *c = sqlite_conn_of(store_conn_get(store));
-  long steps = 0;
-  for (sqlite3_stmt *st = sqlite3_next_stmt(c->db, NULL); st; st = sqlite3_next_stmt(c->db, st))
-    steps += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);
-  return steps;
-}
+static long vm_steps(void) { return store_fixture_vm_steps(store); }
 
 static void newest_overdue_page_does_not_read_the_requests_not_yet_due(void **state) {
   (void)state;

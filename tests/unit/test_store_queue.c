@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/store_fixture.h"
 #include "server/domain/deadline.h"
 #include "server/seed.h"
 #include "server/store_sqlite_int.h"
@@ -19,7 +20,7 @@
 enum { COMMON_ACCOUNTS = 3000, COMMON_REQUESTS = 10500, MAX_IDS = 512 };
 
 static const int64_t NOW = 1764374400;
-static char db_path[64];
+static char db_path[STORE_FIXTURE_PATH_MAX];
 static struct store *store;
 
 static sqlite3 *db_of_store(void) { return sqlite_conn_of(store_conn_get(store))->db; }
@@ -72,9 +73,7 @@ static int add_common_prefix(void) {
 
 static int setup(void **state) {
   (void)state;
-  snprintf(db_path, sizeof db_path, "/tmp/privdesk-queue-%d.db", (int)getpid());
-  char err[256];
-  store = store_open(db_path, 0, err, sizeof err);
+  store = store_fixture_open("queue", db_path);
   if (!store) return -1;
   struct seed_opts o = {.accounts = 600, .requests = 400, .seed = 11, .now = NOW};
   if (seed_run(store, &o) != 0) return -1;
@@ -83,13 +82,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  store_close(store);
-  char path[80];
-  unlink(db_path);
-  snprintf(path, sizeof path, "%s-wal", db_path);
-  unlink(path);
-  snprintf(path, sizeof path, "%s-shm", db_path);
-  unlink(path);
+  store_fixture_close(store, db_path);
   return 0;
 }
 
@@ -268,13 +261,7 @@ static void copied_email_follows_the_account(void **state) {
   arena_free(&a);
 }
 
-/* The VM steps the store's statements made since the last call. */
-static long vm_steps(void) {
-  long steps = 0;
-  for (sqlite3_stmt *st = sqlite3_next_stmt(db_of_store(), NULL); st; st = sqlite3_next_stmt(db_of_store(), st))
-    steps += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);
-  return steps;
-}
+static long vm_steps(void) { return store_fixture_vm_steps(store); }
 
 static void a_common_prefix_page_reads_a_bounded_number_of_rows(void **state) {
   (void)state;

@@ -21,13 +21,14 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/store_fixture.h"
 #include "server/seed.h"
 #include "server/store_common.h"
 #include "server/store_sqlite_int.h"
 
 enum { BULK_ACCOUNTS = 30000, MAX_QUERIES = 2000 };
 
-static char db_path[64];
+static char db_path[STORE_FIXTURE_PATH_MAX];
 static struct store *store;
 
 struct ref_account {
@@ -80,9 +81,7 @@ static void add_account(const char *email, const char *name) {
 
 static int setup(void **state) {
   (void)state;
-  snprintf(db_path, sizeof db_path, "/tmp/privdesk-search-%d.db", (int)getpid());
-  char err[256];
-  store = store_open(db_path, 0, err, sizeof err);
+  store = store_fixture_open("search", db_path);
   if (!store) return -1;
   /* the seed brings the hostile and non-ASCII names and mixed-case e-mails */
   struct seed_opts o = {.accounts = 3000, .requests = 300, .seed = 5, .now = 1764374400};
@@ -99,13 +98,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  store_close(store);
-  char path[80];
-  unlink(db_path);
-  snprintf(path, sizeof path, "%s-wal", db_path);
-  unlink(path);
-  snprintf(path, sizeof path, "%s-shm", db_path);
-  unlink(path);
+  store_fixture_close(store, db_path);
   for (int i = 0; i < n_accounts; i++) {
     free(accounts[i].email_norm);
     free(accounts[i].name);
@@ -512,13 +505,7 @@ static void keys_stay_ordered_when_gaps_run_out(void **state) {
   free_queries();
 }
 
-/* The VM steps the store's statements made since the last call. */
-static long vm_steps(void) {
-  long steps = 0;
-  for (sqlite3_stmt *st = sqlite3_next_stmt(db(), NULL); st; st = sqlite3_next_stmt(db(), st))
-    steps += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);
-  return steps;
-}
+static long vm_steps(void) { return store_fixture_vm_steps(store); }
 
 static void a_common_substring_costs_one_page(void **state) {
   (void)state;
