@@ -1,7 +1,8 @@
 /* libmicrohttpd in front of the request processing of server/http.c
  * (http_process.h): collects a request's headers and query, answers at once
- * when the headers decide (auth, route, role, Content-Length, ...), else
- * feeds the capped body and sends the answer. One access-log line per
+ * when the headers decide (auth, route, role, Content-Length, ...) — after
+ * reading and dropping a body the client sends regardless — else feeds the
+ * capped body and sends the answer. One access-log line per
  * request. Also starting, serving and stopping the daemon. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,10 +32,20 @@ struct daemon_ctx {
   atomic_int in_flight;
 };
 
+/* A client that sends its body without waiting (no `Expect: 100-continue`)
+ * must be able to read an early answer (401, 413, ...). Closing on it while
+ * its body is still arriving makes the kernel reset the connection, and the
+ * client sees the reset instead of the answer. So the rest of the body is
+ * read and dropped first, up to this many bytes; past it, closing at once
+ * is cheaper than reading on, and the client may see a reset. */
+#define DRAIN_MAX (4 * 1024 * 1024)
+
 /* Per-connection request state, the `con_cls` of libmicrohttpd. */
 struct pending {
   struct http_exchange *x;
   int64_t started_ns;
+  uint64_t body_bytes; /* received so far, kept or dropped */
+  bool draining;       /* the answer is decided; the body is read and dropped */
   bool sent;
 };
 
@@ -70,6 +82,21 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 
 static const char *header(struct MHD_Connection *conn, const char *name) {
   return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* True when a body follows the headers and the client sends it without
+ * waiting for a 100 Continue, and it is not declared larger than we drain. */
+static bool body_follows_unasked(struct MHD_Connection *conn) {
+  const char *expect = header(conn, MHD_HTTP_HEADER_EXPECT);
+  if (expect && strcasecmp(expect, "100-continue") == 0) return false; /* it waits for our answer */
+  const char *te = header(conn, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+  if (te && strcasecmp(te, "identity") != 0) return true; /* chunked: length unknown until the end */
+  const char *cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
+  if (!cl) return false;
+  errno = 0;
+  char *end;
+  unsigned long long n = strtoull(cl, &end, 10);
+  return errno == 0 && end != cl && n > 0 && n <= (unsigned long long)PD_BODY_MAX + DRAIN_MAX;
 }
 
 static enum MHD_Result send_response(struct pending *p, struct MHD_Connection *conn) {
@@ -115,17 +142,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     atomic_fetch_add(&ctx->in_flight, 1);
     *con_cls = p;
-    if (http_exchange_answered(p->x)) return send_response(p, conn);
+    if (http_exchange_answered(p->x)) {
+      if (!body_follows_unasked(conn)) return send_response(p, conn);
+      p->draining = true;
+    }
     return MHD_YES;
   }
-  if (p->sent) { /* an early answer was sent: drop whatever body follows */
+  if (p->sent) { /* the answer went out before the body ended: drop the rest */
     *upload_data_size = 0;
     return MHD_YES;
   }
   if (*upload_data_size) {
     size_t n = *upload_data_size;
     *upload_data_size = 0;
-    return http_exchange_body(p->x, upload_data, n) ? MHD_YES : MHD_NO;
+    p->body_bytes += n;
+    if (!p->draining && !http_exchange_body(p->x, upload_data, n)) return MHD_NO;
+    /* Kept bytes are capped by PD_BODY_MAX; dropped ones by DRAIN_MAX. */
+    if (p->body_bytes > (uint64_t)PD_BODY_MAX + DRAIN_MAX) return send_response(p, conn);
+    return MHD_YES;
   }
   return send_response(p, conn);
 }

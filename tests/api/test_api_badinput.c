@@ -5,9 +5,14 @@
  * The one error code not provoked anywhere in tests/api is `internal` (500):
  * it means a bug or a storage failure and no input may cause it, which is
  * exactly what this corpus checks from the other side. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "tests/api/fixture.h"
 
@@ -455,6 +460,119 @@ static void test_methods_not_allowed_405_with_allow(void **state) {
   hresp_free(&r);
 }
 
+/* ---- bodies sent without waiting for an early answer ---- */
+
+static int raw_connect(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  assert_true(fd >= 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)fx_srv.port),
+                          .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+  struct timeval tv = {.tv_sec = 30};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+/* Writes all of data; returns the bytes written before an error. */
+static size_t raw_send(int fd, const char *data, size_t n) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t w = send(fd, data + done, n - done, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) break;
+    done += (size_t)w;
+  }
+  return done;
+}
+
+/* Reads one response (headers and its Content-Length body); returns its
+ * status, 0 when the connection ended or failed first. */
+static int raw_read_response(int fd) {
+  char buf[8192];
+  size_t len = 0;
+  for (;;) {
+    buf[len] = '\0';
+    char *end = strstr(buf, "\r\n\r\n");
+    if (end) {
+      const char *cl = strstr(buf, "Content-Length: ");
+      size_t want = (size_t)(end + 4 - buf) + (cl && cl < end ? strtoul(cl + 16, NULL, 10) : 0);
+      if (len >= want) {
+        int status = 0;
+        return sscanf(buf, "HTTP/1.1 %d", &status) == 1 ? status : 0;
+      }
+    }
+    if (len == sizeof buf - 1) return 0;
+    ssize_t r = recv(fd, buf + len, sizeof buf - 1 - len, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return 0;
+    len += (size_t)r;
+  }
+}
+
+/* A client that sends its whole body at once, without Expect: 100-continue,
+ * still reads the answer the headers decided (413 by Content-Length, 401 for
+ * a bad token): the server reads and drops the body before answering rather
+ * than closing on it, which would reset the connection under the client. The
+ * pause lets the server decide before the body starts, the order that used
+ * to lose the answer. The connection then serves the next request. */
+static void test_early_answer_reaches_a_client_that_sends_its_body(void **state) {
+  (void)state;
+  ensure_targets();
+  const size_t size = 4 * 1024 * 1024;
+  char *body = malloc(size);
+  assert_non_null(body);
+  memset(body, 'x', size);
+  struct {
+    const char *token;
+    int status;
+  } cases[] = {{TOK_SUPER, 413}, {"pdt_not_a_token", 401}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    int fd = raw_connect();
+    char head[512];
+    int n = snprintf(head, sizeof head,
+                     "POST /v1/requests/%s/notes HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                     req_id, cases[i].token, size);
+    assert_int_equal(raw_send(fd, head, (size_t)n), (size_t)n);
+    poll(&(struct pollfd){.fd = fd, .events = POLLIN}, 1, 300);
+    size_t sent = raw_send(fd, body, size);
+    if (sent != size) fail_msg("case %zu: the server cut the body off after %zu of %zu bytes", i, sent, size);
+    int status = raw_read_response(fd);
+    if (status != cases[i].status) fail_msg("case %zu: expected %d, read %d", i, cases[i].status, status);
+    const char *next = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    assert_int_equal(raw_send(fd, next, strlen(next)), strlen(next));
+    assert_int_equal(raw_read_response(fd), 200);
+    close(fd);
+  }
+  free(body);
+  healthy();
+}
+
+/* Draining is bounded: a chunked body that never ends is answered and cut
+ * off after a few MiB, not read to its end. */
+static void test_an_endless_chunked_body_is_cut_off(void **state) {
+  (void)state;
+  ensure_targets();
+  int fd = raw_connect();
+  char head[512];
+  int n = snprintf(head, sizeof head,
+                   "POST /v1/requests/%s/notes HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                   "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+                   req_id, TOK_SUPER);
+  assert_int_equal(raw_send(fd, head, (size_t)n), (size_t)n);
+  static char chunk[65536 + 16];
+  int hl = snprintf(chunk, sizeof chunk, "10000\r\n");
+  memset(chunk + hl, 'x', 65536);
+  memcpy(chunk + hl + 65536, "\r\n", 2);
+  size_t chunk_len = (size_t)hl + 65536 + 2, total = 0;
+  const size_t give_up = (size_t)256 * 1024 * 1024;
+  while (total < give_up && raw_send(fd, chunk, chunk_len) == chunk_len) total += chunk_len;
+  if (total >= give_up) fail_msg("the server read %zu bytes of an endless body", total);
+  close(fd);
+  healthy();
+}
+
 int main(void) {
   fx_seed_accounts = 120;
   fx_seed_requests = 30;
@@ -471,6 +589,9 @@ int main(void) {
          test_malformed_bodies, NULL);
   fx_add("wrong Content-Type is 415", test_wrong_content_type_is_415, NULL);
   fx_add("bodies over 64 KiB (65 KiB, 1 MiB, plain and chunked) are 413", test_oversized_bodies_are_413, NULL);
+  fx_add("an early 413 or 401 reaches a client that sends its 4 MiB body without waiting",
+         test_early_answer_reaches_a_client_that_sends_its_body, NULL);
+  fx_add("an endless chunked body is cut off after a few MiB", test_an_endless_chunked_body_is_cut_off, NULL);
   fx_add("text fields over their length are 400", test_text_length_limits, NULL);
   fx_add("bad limits, unknown, duplicated and invalid query parameters are 400", test_bad_limits_and_query_parameters,
          NULL);
