@@ -112,7 +112,7 @@ struct st_account {
   int64_t created_at, closed_at; /* 0 = null */
   bool is_minor, analytics_enabled, marketing_consent;
   int64_t marketing_consent_at; /* 0 = null */
-  int active_holds, open_requests; /* computed on read */
+  int active_holds, open_requests; /* kept by triggers (SQLite) or counted on read (PostgreSQL) */
   int64_t version, updated_at;
 };
 int store_account_get(struct store_conn *c, struct arena *a, const char *id, struct st_account *out);

@@ -161,6 +161,9 @@ static const char *const migrations[] = {
 
   /* 5: account search by name, in e-mail order (store_sqlite_accounts.c) */
   st_migration_name_search,
+
+  /* 6: each account's active holds and open requests, kept by triggers (store_sqlite_accounts.c) */
+  st_migration_account_counts,
 };
 enum { SCHEMA_VERSION = sizeof migrations / sizeof migrations[0] };
 

@@ -58,6 +58,7 @@ bool st_requests_sql(const struct st_request_query *q, bool drive_by_accounts, c
  * (listed in order in store_sqlite.c). */
 extern const char st_migration_request_emails[]; /* store_sqlite_requests.c */
 extern const char st_migration_name_search[];    /* store_sqlite_accounts.c */
+extern const char st_migration_account_counts[]; /* store_sqlite_accounts.c */
 /* A bulk load's write transaction starts with the first and commits after
  * the second: the name index is rebuilt once instead of kept row by row. */
 extern const char st_name_search_bulk_begin[];

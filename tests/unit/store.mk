@@ -25,3 +25,10 @@ TESTS += tests/unit/test_render_list
 tests_unit_test_render_list_SOURCES = tests/unit/test_render_list.c
 tests_unit_test_render_list_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 tests_unit_test_render_list_LDADD = $(PD_SERVER_LIBS) $(CMOCKA_LIBS)
+
+# Each account's counts kept by triggers: equal to fresh counts after any write.
+check_PROGRAMS += tests/unit/test_store_counts
+TESTS += tests/unit/test_store_counts
+tests_unit_test_store_counts_SOURCES = tests/unit/test_store_counts.c tests/unit/store_fixture.c tests/unit/store_fixture.h
+tests_unit_test_store_counts_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_store_counts_LDADD = $(PD_SERVER_LIBS) $(CMOCKA_LIBS)
