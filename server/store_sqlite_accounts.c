@@ -135,7 +135,10 @@ static int collect_accounts(struct sqlite_conn *c, struct arena *a, sqlite3_stmt
   return ST_OK;
 }
 
-/* Reads up to max rows of (pk, e-mail) of st: the keys a merge compares. */
+/* Reads up to max rows of (pk, folded e-mail) of st: the keys a merge
+ * compares. The folded e-mail (ASCII lower case, store_email_fold) orders
+ * as the merge's case-insensitive comparison of e-mails does, and the
+ * e-mail range reads it from its index alone, without the rows. */
 static int collect_keys(struct sqlite_conn *c, struct arena *a, sqlite3_stmt *st, int max, struct st_account **keys,
                         int *n) {
   struct st_account *rows = arena_alloc(a, sizeof *rows * (size_t)max);
@@ -284,7 +287,7 @@ int sqlite_accounts_list(struct store_conn *conn_, struct arena *a, const struct
   /* Both sides yield up to limit + 1 keys (pk, e-mail) in e-mail order; the
    * merge keeps limit + 1, and only the page's rows are read in full (with
    * their two counts): reading both sides in full cost twice as much. */
-  st = st_prepare(c, "SELECT a.pk, a.email FROM accounts a WHERE a.email_norm >= ? AND a.email_norm < ?"
+  st = st_prepare(c, "SELECT a.pk, a.email_norm FROM accounts a WHERE a.email_norm >= ? AND a.email_norm < ?"
                      " AND a.email_norm > ? ORDER BY a.email_norm LIMIT ?");
   if (!st) return ST_ERROR;
   st_bind_text(st, 1, lo);
@@ -297,7 +300,7 @@ int sqlite_accounts_list(struct store_conn *conn_, struct arena *a, const struct
   if (rc != ST_OK) return rc;
   /* The index's rowids are e-mail keys (migration 5): its first limit + 1
    * matches past the cursor's key are the name side, read in e-mail order. */
-  st = st_prepare(c, "SELECT a.pk, a.email FROM accounts a WHERE a.email_key IN"
+  st = st_prepare(c, "SELECT a.pk, a.email_norm FROM accounts a WHERE a.email_key IN"
                      " (SELECT rowid FROM account_names_by_email WHERE account_names_by_email MATCH ?1"
                      "  AND rowid > coalesce((SELECT email_key FROM accounts WHERE email_norm <= ?2"
                      "   ORDER BY email_norm DESC LIMIT 1), 0) ORDER BY rowid LIMIT ?3)"
