@@ -572,10 +572,14 @@ static void dispatch(struct http_exchange *x) {
       return;
     }
   }
-  if (x->route->flags & ROUTE_WRITE)
+  if (x->route->flags & ROUTE_WRITE) {
     run_write(x);
-  else
+    /* Kept answers may show what the write changed (an erased account):
+     * dropped on every thread now, not when each next serves a GET. */
+    if (r->status >= 200 && r->status < 300) respcache_set_purge(x->srv->caches);
+  } else {
     run_read(x);
+  }
 }
 
 /* Does a Cache-Control list hold the directive name (any case, any value)? */

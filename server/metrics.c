@@ -117,6 +117,9 @@ int h_metrics(struct req *r) {
   add(&t, "# HELP privdesk_response_cache_misses_total GET answers looked up in the response cache and made afresh.\n"
           "# TYPE privdesk_response_cache_misses_total counter\nprivdesk_response_cache_misses_total %llu\n",
       (unsigned long long)respcache_misses());
+  add(&t, "# HELP privdesk_response_cache_entries GET answers kept in the response cache now.\n"
+          "# TYPE privdesk_response_cache_entries gauge\nprivdesk_response_cache_entries %lld\n",
+      (long long)respcache_entries());
   struct st_stats s;
   if (store_stats(r->db, r->now, "", &s) == ST_OK) {
     add(&t, "# HELP privdesk_requests_open Open rights requests by status.\n# TYPE privdesk_requests_open gauge\n");

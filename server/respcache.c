@@ -1,6 +1,7 @@
 /* The per-thread GET answer cache (respcache.h): a hash table of entries
  * with a least-recently-used list, bodies shared by reference count with
- * the responses in flight. */
+ * the responses in flight. Each cache has a lock so that a write on any
+ * thread can empty all of them at once. */
 #include "server/respcache.h"
 
 #include <pthread.h>
@@ -37,6 +38,9 @@ struct entry {
 struct respcache {
   struct respcache *next_in_set;
   pthread_t owner;
+  /* Taken by the owner for each call and by a purge from another thread
+   * (respcache_set_purge): uncontended but for writes. */
+  pthread_mutex_t lock;
   const void *conn;
   uint64_t version[2];
   bool synced; /* conn and version name what the entries were made under */
@@ -63,9 +67,11 @@ static _Thread_local uint64_t thread_generation;
 static _Thread_local struct respcache *thread_cache;
 
 static atomic_uint_fast64_t hits, misses;
+static atomic_int_fast64_t entries_kept;
 
 uint64_t respcache_hits(void) { return atomic_load_explicit(&hits, memory_order_relaxed); }
 uint64_t respcache_misses(void) { return atomic_load_explicit(&misses, memory_order_relaxed); }
+int64_t respcache_entries(void) { return atomic_load_explicit(&entries_kept, memory_order_relaxed); }
 
 void respcache_body_release(const struct respcache_body *b) {
   if (!b) return;
@@ -80,6 +86,7 @@ static void unlink_entry(struct respcache *c, struct entry *e) {
   e->lru.newer->older = e->lru.older;
   e->lru.older->newer = e->lru.newer;
   c->n--;
+  atomic_fetch_sub_explicit(&entries_kept, 1, memory_order_relaxed);
   c->bytes -= e->body->pub.len;
   respcache_body_release(&e->body->pub);
   free(e);
@@ -101,6 +108,7 @@ static void clear(struct respcache *c) {
 
 static void cache_free(struct respcache *c) {
   clear(c);
+  pthread_mutex_destroy(&c->lock);
   free(c);
 }
 
@@ -135,6 +143,7 @@ struct respcache *respcache_for_thread(struct respcache_set *set) {
   while (c && !pthread_equal(c->owner, pthread_self())) c = c->next_in_set;
   if (!c && (c = calloc(1, sizeof *c))) {
     c->owner = pthread_self();
+    pthread_mutex_init(&c->lock, NULL);
     c->lru.newer = c->lru.older = &c->lru;
     crypto_shorthash_keygen(c->hash_key);
     c->next_in_set = set->caches;
@@ -148,12 +157,26 @@ struct respcache *respcache_for_thread(struct respcache_set *set) {
 }
 
 void respcache_sync(struct respcache *c, const void *conn, const uint64_t version[2]) {
-  if (c->synced && c->conn == conn && c->version[0] == version[0] && c->version[1] == version[1]) return;
-  clear(c);
-  c->conn = conn;
-  c->version[0] = version[0];
-  c->version[1] = version[1];
-  c->synced = true;
+  pthread_mutex_lock(&c->lock);
+  if (!c->synced || c->conn != conn || c->version[0] != version[0] || c->version[1] != version[1]) {
+    clear(c);
+    c->conn = conn;
+    c->version[0] = version[0];
+    c->version[1] = version[1];
+    c->synced = true;
+  }
+  pthread_mutex_unlock(&c->lock);
+}
+
+void respcache_set_purge(struct respcache_set *set) {
+  pthread_mutex_lock(&set->lock);
+  for (struct respcache *c = set->caches; c; c = c->next_in_set) {
+    pthread_mutex_lock(&c->lock);
+    clear(c);
+    c->synced = false; /* an answer being made now, from before the write, is not kept */
+    pthread_mutex_unlock(&c->lock);
+  }
+  pthread_mutex_unlock(&set->lock);
 }
 
 static uint64_t key_hash(const struct respcache *c, struct respcache_key key) {
@@ -178,17 +201,20 @@ static void touch(struct respcache *c, struct entry *e) {
 }
 
 const struct respcache_body *respcache_get(struct respcache *c, struct respcache_key key, int64_t now) {
+  pthread_mutex_lock(&c->lock);
   struct entry *e = c->synced ? find(c, key, key_hash(c, key)) : NULL;
   if (e && !e->clock_free && e->now != now) {
     unlink_entry(c, e); /* made in an earlier second: never usable again */
     e = NULL;
   }
   if (!e) {
+    pthread_mutex_unlock(&c->lock);
     atomic_fetch_add_explicit(&misses, 1, memory_order_relaxed);
     return NULL;
   }
   touch(c, e);
   atomic_fetch_add_explicit(&e->body->refs, 1, memory_order_relaxed);
+  pthread_mutex_unlock(&c->lock);
   atomic_fetch_add_explicit(&hits, 1, memory_order_relaxed);
   return &e->body->pub;
 }
@@ -217,23 +243,33 @@ static struct blob *blob_copy(const struct respcache_body *a) {
 
 void respcache_put(struct respcache *c, struct respcache_key key, int64_t now, bool clock_free,
                    const struct respcache_body *answer) {
-  if (!c->synced || answer->len > RESPCACHE_MAX_BODY) return;
-  uint64_t hash = key_hash(c, key);
-  struct entry *old = find(c, key, hash);
-  if (old) unlink_entry(c, old);
-  while (c->n && (c->n >= RESPCACHE_MAX_ENTRIES || c->bytes + answer->len > RESPCACHE_MAX_BYTES))
-    unlink_entry(c, least_recent(c));
+  if (answer->len > RESPCACHE_MAX_BODY) return;
+  /* Copied before taking the lock: a purge never waits for a copy. */
   struct entry *e = malloc(sizeof *e + key.len);
   struct blob *body = e ? blob_copy(answer) : NULL;
   if (!body) {
     free(e);
     return;
   }
+  pthread_mutex_lock(&c->lock);
+  if (!c->synced) {
+    pthread_mutex_unlock(&c->lock);
+    free(e);
+    respcache_body_release(&body->pub);
+    return;
+  }
+  uint64_t hash = key_hash(c, key);
+  struct entry *old = find(c, key, hash);
+  if (old) unlink_entry(c, old);
+  while (c->n && (c->n >= RESPCACHE_MAX_ENTRIES || c->bytes + answer->len > RESPCACHE_MAX_BYTES))
+    unlink_entry(c, least_recent(c));
   *e = (struct entry){.hash = hash, .now = now, .clock_free = clock_free, .body = body, .key_len = key.len};
   memcpy(e->key, key.bytes, key.len);
   e->chain = c->buckets[hash % N_BUCKETS];
   c->buckets[hash % N_BUCKETS] = e;
   link_recent(c, e);
   c->n++;
+  atomic_fetch_add_explicit(&entries_kept, 1, memory_order_relaxed);
   c->bytes += answer->len;
+  pthread_mutex_unlock(&c->lock);
 }

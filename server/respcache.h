@@ -4,7 +4,10 @@
  * while the store's data version read inside the request's own read
  * transaction equals the one the entry was made under. A change of version
  * (a write on this connection, or a commit by any other connection or
- * process) empties the thread's cache. Answers that read the clock are kept
+ * process) empties the thread's cache when it next serves a request; a
+ * write made by this process empties every thread's cache at once
+ * (respcache_set_purge), so that an idle thread does not keep answers that
+ * show data since changed or erased. Answers that read the clock are kept
  * for the second they were made in, unless marked clock-free.
  * Bounded per thread: RESPCACHE_MAX_ENTRIES entries, RESPCACHE_MAX_BYTES of
  * bodies, none over RESPCACHE_MAX_BODY; the least recently used goes first. */
@@ -62,8 +65,14 @@ const struct respcache_body *respcache_get(struct respcache *c, struct respcache
 void respcache_put(struct respcache *c, struct respcache_key key, int64_t now, bool clock_free,
                    const struct respcache_body *answer);
 
-/* Totals over all threads and servers since start (for /metrics). */
+/* Empties every cache of set (called after a write committed) and stops
+ * each from keeping an answer until it is next synced. */
+void respcache_set_purge(struct respcache_set *set);
+
+/* Totals over all threads and servers since start (for /metrics), and the
+ * answers kept right now. */
 uint64_t respcache_hits(void);
 uint64_t respcache_misses(void);
+int64_t respcache_entries(void);
 
 #endif

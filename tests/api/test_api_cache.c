@@ -368,6 +368,60 @@ static void test_writes_are_seen_on_every_connection(void **state) {
   for (int i = 0; i < N_CONNS; i++) conn_close(&conns[i]);
 }
 
+static long long kept_entries(void) {
+  struct conn c = {0};
+  struct answer a;
+  conn_do(&c, &a, "GET", NULL, NULL, NULL, "/metrics");
+  assert_int_equal(a.status, 200);
+  long long n = (long long)metric(a.body, "privdesk_response_cache_entries");
+  answer_free(&a);
+  conn_close(&c);
+  return n;
+}
+
+/* A write empties every thread's cache at once: a thread that serves no
+ * further request must not keep the account as it was (its old e-mail and
+ * name, after an erasure or a rectification). A write that fails keeps the
+ * answers. Counted on /metrics, which is never cached itself. */
+static void test_a_write_empties_every_thread_at_once(void **state) {
+  (void)state;
+  struct watched w;
+  fx_fresh_account("EU", w.account);
+  struct fx_req q;
+  fx_create(&q, w.account, "access", NULL);
+  snprintf(w.path[0], sizeof w.path[0], "/v1/requests/%s", q.id);
+  snprintf(w.path[1], sizeof w.path[1], "/v1/accounts/%s", w.account);
+  snprintf(w.path[2], sizeof w.path[2], "/v1/accounts?q=%.20s", w.account);
+  snprintf(w.path[3], sizeof w.path[3], "/v1/audit?limit=5");
+  snprintf(w.path[4], sizeof w.path[4], "/v1/requests?account_id=%s", w.account);
+  snprintf(w.path[5], sizeof w.path[5], "/v1/accounts/%s/inventory", w.account);
+  struct conn conns[N_CONNS] = {0};
+  warm_all(conns, &w);
+  long long before = kept_entries();
+  if (caching()) assert_true(before >= 6);
+  else assert_int_equal(before, 0);
+
+  struct answer a;
+  get_on(&conns[0], &a, w.path[1]);
+  char etag[160], body[128];
+  snprintf(etag, sizeof etag, "If-Match: %s", a.etag);
+  bool marketing = jbool(a.json, "marketing_consent");
+  answer_free(&a);
+  snprintf(body, sizeof body, "{\"marketing_consent\":%s,\"reason\":\"cache purge\"}", marketing ? "false" : "true");
+  const char *const stale[] = {"If-Match: \"not-the-version\"", NULL};
+  conn_do(&conns[0], &a, "PATCH", TOK_AGENT, body, stale, "/v1/accounts/%s", w.account);
+  assert_int_equal(a.status, 412);
+  answer_free(&a);
+  assert_int_equal(kept_entries(), before);
+
+  const char *const if_match[] = {etag, NULL};
+  conn_do(&conns[0], &a, "PATCH", TOK_AGENT, body, if_match, "/v1/accounts/%s", w.account);
+  assert_int_equal(a.status, 200);
+  answer_free(&a);
+  assert_int_equal(kept_entries(), 0);
+  for (int i = 0; i < N_CONNS; i++) conn_close(&conns[i]);
+}
+
 /* A second privdeskd on the same database writes; the first server's next
  * GET (its cache warm with the old answer) shows the change. */
 static void test_write_by_another_process_is_seen(void **state) {
@@ -490,6 +544,8 @@ int main(void) {
          NULL);
   fx_add("a note, an assignment and a PATCH are seen on every connection at once",
          test_writes_are_seen_on_every_connection, NULL);
+  fx_add("a write empties every thread's cache at once; a failed write does not",
+         test_a_write_empties_every_thread_at_once, NULL);
   fx_add("a write by another privdeskd on the same database is seen", test_write_by_another_process_is_seen, NULL);
   fx_add("assignee=me differs by user on one connection", test_assignee_me_is_per_user, NULL);
   fx_add("/v1/me and /v1/stats are not reused across seconds", test_clock_answers_not_reused_across_seconds, NULL);
