@@ -491,31 +491,6 @@ static void the_checker_catches_a_per_row_search_by_few_values(void **state) {
   assert_non_null(strstr(why, "few values"));
 }
 
-/* The ids of every page of q (pages of q->limit through the cursor), in order. */
-static int walk_pages(struct st_request_query q, char ids[][ST_ID_MAX], int max) {
-  struct store_conn *c = store_conn_get(store);
-  bool by_due = q.sort == ST_SORT_DUE_ASC || q.sort == ST_SORT_DUE_DESC;
-  int total = 0;
-  for (;;) {
-    struct arena a;
-    arena_init(&a);
-    struct st_request *items;
-    int n;
-    bool more;
-    assert_int_equal(store_requests_list(c, &a, &q, &items, &n, &more), ST_OK);
-    for (int i = 0; i < n && total < max; i++) snprintf(ids[total++], ST_ID_MAX, "%s", items[i].id);
-    if (more && n) {
-      static char after[ST_ID_MAX];
-      snprintf(after, sizeof after, "%s", items[n - 1].id);
-      q.has_after = true;
-      q.after_key = by_due ? items[n - 1].due_at : items[n - 1].received_at;
-      q.after_id = after;
-    }
-    arena_free(&a);
-    if (!more) return total;
-  }
-}
-
 /* The same, straight from the table. */
 static int expected_ids(const char *where, bool desc, int64_t now, int64_t due_before, char ids[][ST_ID_MAX],
                         int max) {
@@ -570,7 +545,7 @@ static void deadline_pages_sorted_by_received_at_are_exact(void **state) {
           where = "is_open = 1 AND due_at < ?1 AND due_at <= ?2";
           break;
         }
-        int n_got = walk_pages(q, got, MAX_IDS);
+        int n_got = store_fixture_walk_pages(store, q, got, MAX_IDS);
         int n_want = expected_ids(where, desc, nows[t], due_before, want, MAX_IDS);
         if (n_got != n_want)
           fail_msg("variant %d, now %zu, desc %d: %d requests, want %d", variant, t, desc, n_got, n_want);

@@ -86,31 +86,6 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* The ids of the first max rows of q, page by page through the cursor. */
-static int walk_pages(struct st_request_query q, char ids[][ST_ID_MAX], int max) {
-  struct store_conn *c = store_conn_get(store);
-  bool by_due = q.sort == ST_SORT_DUE_ASC || q.sort == ST_SORT_DUE_DESC;
-  char after[ST_ID_MAX];
-  int total = 0;
-  for (;;) {
-    struct arena a;
-    arena_init(&a);
-    struct st_request *items;
-    int n;
-    bool more;
-    assert_int_equal(store_requests_list(c, &a, &q, &items, &n, &more), ST_OK);
-    for (int i = 0; i < n && total < max; i++) snprintf(ids[total++], ST_ID_MAX, "%s", items[i].id);
-    if (more && n) {
-      snprintf(after, sizeof after, "%s", items[n - 1].id);
-      q.has_after = true;
-      q.after_key = by_due ? items[n - 1].due_at : items[n - 1].received_at;
-      q.after_id = after;
-    }
-    arena_free(&a);
-    if (!more || total >= max) return total;
-  }
-}
-
 struct filter {
   const char *name, *where; /* the reference's condition on r (?1 now, ?2 due_before) */
   void (*apply)(struct st_request_query *q);
@@ -181,7 +156,7 @@ static void assert_pages_exact(const char *prefix, int limit, int max) {
       struct st_request_query q = {.priority = -1, .overdue = -1, .now = NOW, .limit = limit,
                                    .sort = (enum st_request_sort)sort, .email_prefix = prefix};
       filters[f].apply(&q);
-      int n_got = walk_pages(q, got, max);
+      int n_got = store_fixture_walk_pages(store, q, got, max);
       int n_want = expected_ids(prefix, &filters[f], q.sort, want, max);
       if (n_got != n_want)
         fail_msg("q=%s %s sort=%s: %d requests, want %d", prefix, filters[f].name, sort_names[sort], n_got, n_want);
@@ -208,7 +183,7 @@ static void prefix_pages_are_exact(void **state) {
 /* The ids of the first page of q=prefix (no other filter). */
 static int page_ids(const char *prefix, char ids[][ST_ID_MAX], int max) {
   struct st_request_query q = {.priority = -1, .overdue = -1, .now = NOW, .limit = 50, .email_prefix = prefix};
-  return walk_pages(q, ids, max);
+  return store_fixture_walk_pages(store, q, ids, max);
 }
 
 static void copied_email_follows_the_account(void **state) {
